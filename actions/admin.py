@@ -1,0 +1,178 @@
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from actions.models import Action, ActionOwner, ActionUpdate, Initiative, Strategy, Theme
+from actions.services import action_record_update
+from meetings.admin import DecisionAdmin
+from meetings.models import Decision
+from members.models import Member
+
+
+@admin.register(Strategy)
+class StrategyAdmin(admin.ModelAdmin):
+    list_display = ["title", "endorsed_on", "endorsed_by", "review_interval_months"]
+    autocomplete_fields = ["document", "endorsed_by"]
+    filter_horizontal = ["reviewing_forums"]
+
+
+class InitiativeInline(admin.TabularInline):
+    model = Initiative
+    extra = 0
+    fields = ["position", "name", "is_new_work"]
+    show_change_link = True
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["title", "position", "strategy"]
+    search_fields = ["title"]
+    inlines = [InitiativeInline]
+
+
+class ActionInline(admin.TabularInline):
+    model = Action
+    extra = 0
+    fields = ["number", "text", "status", "progress", "target_date"]
+    readonly_fields = ["status", "progress", "target_date"]
+    show_change_link = True
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(admin.ModelAdmin):
+    list_display = ["name", "theme", "is_new_work", "position"]
+    list_filter = ["theme", "is_new_work"]
+    search_fields = ["name", "description", "who"]
+    list_select_related = ["theme"]
+    autocomplete_fields = ["theme"]
+    inlines = [ActionInline]
+
+
+class ActionOwnerInline(admin.TabularInline):
+    model = ActionOwner
+    extra = 0
+    fields = ["role", "member", "body", "forum", "notes"]
+    autocomplete_fields = ["member", "body", "forum"]
+
+
+class ActionUpdateInline(admin.TabularInline):
+    """The history, newest first. Read-only: history is appended, never edited."""
+
+    model = ActionUpdate
+    extra = 0
+    readonly_fields = fields = (
+        "recorded_at",
+        "author",
+        "previous_status",
+        "status",
+        "progress",
+        "target_date",
+        "note",
+    )
+    ordering = ["-recorded_at"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class LeadMemberFilter(admin.SimpleListFilter):
+    title = "lead or co-lead member"
+    parameter_name = "lead"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        leads = Member.objects.filter(
+            action_roles__role__in=[ActionOwner.Role.LEAD, ActionOwner.Role.CO_LEAD]
+        ).distinct()
+        return [(member.code, member.name) for member in leads]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Action]) -> QuerySet[Action]:
+        if not self.value():
+            return queryset
+        return queryset.filter(
+            owners__member__code=self.value(),
+            owners__role__in=[ActionOwner.Role.LEAD, ActionOwner.Role.CO_LEAD],
+        ).distinct()
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "theme", "status", "progress", "target_date", "updated_at"]
+    list_filter = ["status", "initiative__theme", "initiative__is_new_work", "pillars", LeadMemberFilter]
+    search_fields = ["text", "initiative__name", "initiative__who"]
+    list_select_related = ["initiative__theme"]
+    autocomplete_fields = ["initiative", "mandates"]
+    filter_horizontal = ["pillars"]
+    # Status moves only through recorded updates, so the history stays whole.
+    readonly_fields = ["theme", "status", "progress", "target_date", "status_note", "updated_at"]
+    fields = [
+        "initiative",
+        "theme",
+        "number",
+        "text",
+        "pillars",
+        "mandates",
+        "status",
+        "progress",
+        "target_date",
+        "status_note",
+        "updated_at",
+    ]
+    inlines = [ActionOwnerInline, ActionUpdateInline]
+
+    @admin.display(description="Theme", ordering="initiative__theme__position")
+    def theme(self, action: Action) -> Theme:
+        return action.initiative.theme
+
+
+@admin.register(ActionUpdate)
+class ActionUpdateAdmin(admin.ModelAdmin):
+    """Recording an update here appends it to the history and applies it to the action."""
+
+    list_display = ["action", "recorded_at", "author", "previous_status", "status", "progress", "target_date"]
+    list_filter = ["status", "recorded_at"]
+    search_fields = ["note", "action__text", "action__initiative__name"]
+    list_select_related = ["action__initiative", "author"]
+    autocomplete_fields = ["action"]
+    date_hierarchy = "recorded_at"
+    fields = ["action", "status", "progress", "target_date", "note"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ActionUpdate, form: Any, change: bool) -> None:
+        saved = action_record_update(
+            action=obj.action,
+            author=request.user if request.user.is_authenticated else None,
+            status=obj.status,
+            progress=obj.progress,
+            target_date=obj.target_date,
+            note=obj.note,
+        )
+        # The admin's messages and redirect need the saved row.
+        obj.pk, obj.recorded_at = saved.pk, saved.recorded_at
+
+
+class MandatedActionInline(admin.TabularInline):
+    """On a decision's page, the actions it mandates."""
+
+    model = Action.mandates.through
+    extra = 0
+    autocomplete_fields = ["action"]
+    verbose_name = "mandated action"
+    verbose_name_plural = "actions this decision mandates"
+
+
+# The meetings app knows nothing of actions; the actions app adds its inline to the
+# decision's admin page instead.
+admin.site.unregister(Decision)
+
+
+@admin.register(Decision)
+class DecisionWithActionsAdmin(DecisionAdmin):
+    inlines = [*DecisionAdmin.inlines, MandatedActionInline]

@@ -1,0 +1,398 @@
+"""The Strategy for Cooperation and how it is carried out: themes, initiatives,
+actions, who owns them, and every change of their status."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from meetings.models import Decision, Document, Pillar
+from members.models import Body, Forum, Member
+
+
+class StrategyManager(models.Manager["Strategy"]):
+    def get_by_natural_key(self, slug: str) -> "Strategy":
+        return self.get(slug=slug)
+
+
+class Strategy(models.Model):
+    """A strategy the Ad Hoc Group endorsed, and how often it is to be reviewed."""
+
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=300)
+    document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="strategy")
+    endorsed_by = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="strategies_endorsed",
+    )
+    endorsed_on = models.DateField()
+    review_interval_months = models.PositiveSmallIntegerField(
+        default=12, help_text="At most this many months between reviews."
+    )
+    reviewing_forums = models.ManyToManyField(Forum, related_name="strategies_reviewed", blank=True)
+    introduction = models.TextField(blank=True, help_text="The strategy's opening section, word for word.")
+    objective = models.TextField(
+        blank=True, help_text="Its objective and the bullets under it, word for word."
+    )
+    review_text = models.TextField(blank=True, help_text="What the strategy says of its own review.")
+
+    objects = StrategyManager()
+
+    class Meta:
+        verbose_name_plural = "strategies"
+        constraints = [
+            models.CheckConstraint(
+                name="actions_strategy_review_interval_positive",
+                condition=Q(review_interval_months__gte=1),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+    def next_review_due(self, today: datetime.date) -> datetime.date:
+        """The first review date after `today`, counting whole intervals from endorsement."""
+        due = self.endorsed_on
+        step = 1
+        while due <= today:
+            due = _add_months(self.endorsed_on, self.review_interval_months * step)
+            step += 1
+        return due
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    # 31 August plus a month is 30 September, not an error.
+    for last_day in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=last_day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+class ThemeManager(models.Manager["Theme"]):
+    def get_by_natural_key(self, slug: str) -> "Theme":
+        return self.get(slug=slug)
+
+
+class Theme(models.Model):
+    """A heading of the strategy's implementation plan,
+    e.g. "Effective information and intelligence sharing"."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="themes")
+    slug = models.SlugField(max_length=80, unique=True)
+    title = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField()
+
+    objects = ThemeManager()
+
+    class Meta:
+        ordering = ["strategy", "position"]
+        constraints = [
+            models.UniqueConstraint(name="actions_theme_unique_position", fields=["strategy", "position"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class InitiativeManager(models.Manager["Initiative"]):
+    def get_by_natural_key(self, slug: str) -> "Initiative":
+        return self.get(slug=slug)
+
+
+class Initiative(models.Model):
+    """A named initiative under a theme, e.g. "Expansion of RILON", with its "Who:" line."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="initiatives")
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=300)
+    description = models.TextField(help_text="The strategy's paragraph introducing the initiative.")
+    who = models.TextField(help_text='The "Who:" line, word for word.')
+    is_new_work = models.BooleanField(default=False, help_text='Marked "(new work)" in the strategy.')
+    position = models.PositiveSmallIntegerField()
+
+    objects = InitiativeManager()
+
+    class Meta:
+        ordering = ["theme", "position"]
+        constraints = [
+            models.UniqueConstraint(name="actions_initiative_unique_position", fields=["theme", "position"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def overdue(self, today: datetime.date) -> "ActionQuerySet":
+        return self.filter(target_date__lt=today).exclude(status__in=Action.CLOSED_STATUSES)
+
+    def led_by(self, member: Member) -> "ActionQuerySet":
+        return self.filter(
+            owners__member=member,
+            owners__role__in=[ActionOwner.Role.LEAD, ActionOwner.Role.CO_LEAD],
+        ).distinct()
+
+
+class ActionManager(models.Manager["Action"]):
+    def get_by_natural_key(self, initiative: str, number: int) -> "Action":
+        return self.get(initiative__slug=initiative, number=number)
+
+
+class Action(models.Model):
+    """One "Action:" bullet of the strategy, with where it stands now."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", "Not started"
+        PLANNED = "planned", "Planned"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        ON_HOLD = "on_hold", "On hold"
+        DISCONTINUED = "discontinued", "Discontinued"
+
+    CLOSED_STATUSES = (Status.COMPLETED, Status.DISCONTINUED)
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="actions")
+    number = models.PositiveSmallIntegerField(
+        help_text="Position of the bullet under its initiative, from 1."
+    )
+    text = models.TextField(help_text="The bullet, word for word.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent complete, 0 to 100.")
+    target_date = models.DateField(null=True, blank=True)
+    status_note = models.TextField(blank=True, help_text="What the latest update said.")
+    # Set from the latest update; the status-update form compares it to refuse lost updates.
+    updated_at = models.DateTimeField(null=True, blank=True)
+    pillars = models.ManyToManyField(Pillar, related_name="actions", blank=True)
+    mandates = models.ManyToManyField(
+        Decision,
+        related_name="actions",
+        blank=True,
+        help_text="The decisions that call for this action.",
+    )
+
+    objects = ActionManager.from_queryset(ActionQuerySet)()
+
+    class Meta:
+        ordering = ["initiative__theme__position", "initiative__position", "number"]
+        constraints = [
+            models.UniqueConstraint(name="actions_action_unique_number", fields=["initiative", "number"]),
+            models.CheckConstraint(name="actions_action_number_positive", condition=Q(number__gte=1)),
+            models.CheckConstraint(name="actions_action_progress_range", condition=Q(progress__lte=100)),
+            models.CheckConstraint(
+                name="actions_action_completed_is_100",
+                condition=~Q(status="completed") | Q(progress=100),
+            ),
+        ]
+        indexes = [
+            # The register filters by status and the dashboard counts by it.
+            models.Index(name="actions_action_status_idx", fields=["status"]),
+            # The register's target-date range and the overdue filter.
+            models.Index(name="actions_action_target_idx", fields=["target_date"]),
+            # The dashboard's "updated in the last 90 days" and "stale" figures.
+            models.Index(name="actions_action_updated_idx", fields=["updated_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative.name} — action {self.number}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (self.initiative.slug, self.number)
+
+    natural_key.dependencies = ["actions.initiative"]  # type: ignore[attr-defined]
+
+    def clean(self) -> None:
+        if self.progress is not None and self.progress > 100:
+            raise ValidationError({"progress": "Progress is a percentage from 0 to 100."})
+        if self.status == self.Status.COMPLETED and self.progress != 100:
+            raise ValidationError({"progress": "A completed action is 100% done."})
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return (
+            self.target_date is not None
+            and self.target_date < today
+            and self.status not in self.CLOSED_STATUSES
+        )
+
+
+class ActionOwnerManager(models.Manager["ActionOwner"]):
+    def get_by_natural_key(self, initiative: str, number: int, kind: str, code: str) -> "ActionOwner":
+        if kind not in ActionOwner.OWNER_KINDS:
+            raise ActionOwner.DoesNotExist(f"Unknown owner kind {kind!r}.")
+        return self.get(action__initiative__slug=initiative, action__number=number, **{f"{kind}__code": code})
+
+
+class ActionOwner(models.Model):
+    """Who carries an action and in what role: a member, a body or a whole forum.
+
+    "RSO, co-sponsored by Indonesia and New Zealand" is three rows: the RSO as lead,
+    Indonesia and New Zealand as co-sponsors.
+    """
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead"
+        CO_LEAD = "co_lead", "Co-lead"
+        CO_SPONSOR = "co_sponsor", "Co-sponsor"
+        SUPPORT = "support", "Support"
+        FUNDER = "funder", "Funder"
+
+    OWNER_KINDS = ("member", "body", "forum")
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="owners")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    member = models.ForeignKey(
+        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="action_roles"
+    )
+    body = models.ForeignKey(
+        Body, on_delete=models.PROTECT, null=True, blank=True, related_name="action_roles"
+    )
+    forum = models.ForeignKey(
+        Forum, on_delete=models.PROTECT, null=True, blank=True, related_name="action_roles"
+    )
+    notes = models.CharField(
+        max_length=300, blank=True, help_text="The words of the Who: line this row stands for."
+    )
+
+    objects = ActionOwnerManager()
+
+    class Meta:
+        ordering = ["action", "role", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="actions_actionowner_exactly_one_owner",
+                condition=(
+                    Q(member__isnull=False, body__isnull=True, forum__isnull=True)
+                    | Q(member__isnull=True, body__isnull=False, forum__isnull=True)
+                    | Q(member__isnull=True, body__isnull=True, forum__isnull=False)
+                ),
+            ),
+            models.UniqueConstraint(
+                name="actions_actionowner_unique_member",
+                fields=["action", "member"],
+                condition=Q(member__isnull=False),
+            ),
+            models.UniqueConstraint(
+                name="actions_actionowner_unique_body",
+                fields=["action", "body"],
+                condition=Q(body__isnull=False),
+            ),
+            models.UniqueConstraint(
+                name="actions_actionowner_unique_forum",
+                fields=["action", "forum"],
+                condition=Q(forum__isnull=False),
+            ),
+        ]
+        indexes = [
+            # The register's lead-country filter goes from member to actions by role.
+            models.Index(name="actions_owner_member_role_idx", fields=["member", "role"]),
+            # The register's working-group filter goes from body to actions.
+            models.Index(name="actions_owner_body_role_idx", fields=["body", "role"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} ({self.get_role_display().lower()})"
+
+    def natural_key(self) -> tuple[str, int, str, str]:
+        return (*self.action.natural_key(), self.owner_kind, self.owner.code)
+
+    natural_key.dependencies = ["actions.action"]  # type: ignore[attr-defined]
+
+    @property
+    def owner_kind(self) -> str:
+        for kind in self.OWNER_KINDS:
+            if getattr(self, f"{kind}_id") is not None:
+                return kind
+        raise ValueError("An action owner needs a member, a body or a forum.")
+
+    @property
+    def owner(self) -> Member | Body | Forum:
+        owner: Member | Body | Forum = getattr(self, self.owner_kind)
+        return owner
+
+    def clean(self) -> None:
+        if sum(getattr(self, f"{kind}_id") is not None for kind in self.OWNER_KINDS) != 1:
+            raise ValidationError("Choose exactly one owner: a member, a body or a forum.")
+
+
+class ActionUpdateManager(models.Manager["ActionUpdate"]):
+    def get_by_natural_key(self, initiative: str, number: int, recorded_at: str) -> "ActionUpdate":
+        return self.get(action__initiative__slug=initiative, action__number=number, recorded_at=recorded_at)
+
+
+class ActionUpdate(models.Model):
+    """One recorded change of an action's status, progress or target date. Appended, never edited."""
+
+    action = models.ForeignKey(Action, on_delete=models.PROTECT, related_name="updates")
+    recorded_at = models.DateTimeField()
+    # Empty for the baseline taken from the record itself rather than entered by a user.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="action_updates",
+    )
+    previous_status = models.CharField(max_length=16, choices=Action.Status.choices, blank=True)
+    status = models.CharField(max_length=16, choices=Action.Status.choices)
+    previous_progress = models.PositiveSmallIntegerField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField()
+    target_date = models.DateField(null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    # Putting work on hold or dropping it is a decision someone must be able to explain later.
+    STATUSES_NEEDING_NOTE = (Action.Status.ON_HOLD, Action.Status.DISCONTINUED)
+
+    objects = ActionUpdateManager()
+
+    class Meta:
+        ordering = ["action", "-recorded_at"]
+        get_latest_by = "recorded_at"
+        constraints = [
+            models.CheckConstraint(
+                name="actions_actionupdate_progress_range", condition=Q(progress__lte=100)
+            ),
+            models.CheckConstraint(
+                name="actions_actionupdate_completed_is_100",
+                condition=~Q(status="completed") | Q(progress=100),
+            ),
+            models.UniqueConstraint(
+                name="actions_actionupdate_unique_time", fields=["action", "recorded_at"]
+            ),
+        ]
+        indexes = [
+            # The dashboard's "changed since the last review" and the review report's period.
+            models.Index(name="actions_update_recorded_idx", fields=["recorded_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.get_status_display()} ({self.progress}%) on {self.recorded_at:%Y-%m-%d}"
+
+    def natural_key(self) -> tuple[str, int, str]:
+        return (*self.action.natural_key(), self.recorded_at.isoformat())
+
+    natural_key.dependencies = ["actions.action"]  # type: ignore[attr-defined]
+
+    def clean(self) -> None:
+        if self.progress is not None and self.progress > 100:
+            raise ValidationError({"progress": "Progress is a percentage from 0 to 100."})
+        if self.status == Action.Status.COMPLETED and self.progress != 100:
+            raise ValidationError({"progress": "A completed action is 100% done."})
+        if self.status in self.STATUSES_NEEDING_NOTE and not self.note.strip():
+            raise ValidationError({"note": "Say why the action is on hold or discontinued."})

@@ -1,0 +1,49 @@
+"""Writes to actions that touch more than one row."""
+
+import datetime
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from actions.models import Action, ActionUpdate
+
+
+@transaction.atomic
+def action_record_update(
+    *,
+    action: Action,
+    author: User | None,
+    status: str,
+    progress: int,
+    target_date: datetime.date | None,
+    note: str,
+    recorded_at: datetime.datetime | None = None,
+) -> ActionUpdate:
+    """Append a status update to the action's history and apply it to the action.
+
+    The action row is locked first, so two updates recorded at once are applied one
+    after the other and each history row knows the state it replaced.
+    """
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    update = ActionUpdate(
+        action=locked,
+        recorded_at=recorded_at or timezone.now(),
+        author=author,
+        previous_status=locked.status,
+        previous_progress=locked.progress,
+        status=status,
+        progress=progress,
+        target_date=target_date,
+        note=note,
+    )
+    update.full_clean()
+    update.save()
+
+    locked.status = status
+    locked.progress = progress
+    locked.target_date = target_date
+    locked.status_note = note
+    locked.updated_at = update.recorded_at
+    locked.save(update_fields=["status", "progress", "target_date", "status_note", "updated_at"])
+    return update

@@ -1,0 +1,87 @@
+from django.contrib import admin
+
+from meetings.models import Decision, Document, Meeting, MeetingParticipation, Pillar
+
+
+@admin.register(Pillar)
+class PillarAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order"]
+    search_fields = ["name"]
+
+
+class MeetingParticipationInline(admin.TabularInline):
+    model = MeetingParticipation
+    extra = 0
+    autocomplete_fields = ["member"]
+    fields = ["member", "role", "notes"]
+
+
+class DocumentInline(admin.TabularInline):
+    model = Document
+    extra = 0
+    fields = ["title", "kind", "date", "slug"]
+    show_change_link = True
+
+
+@admin.register(Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "status", "start_date", "date_text", "city", "country"]
+    list_filter = ["status", "kind", "forum", "body"]
+    search_fields = ["title", "city", "date_text", "slug"]
+    list_select_related = ["country"]
+    autocomplete_fields = ["forum", "body", "country"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [MeetingParticipationInline, DocumentInline]
+
+
+class DecisionInline(admin.TabularInline):
+    model = Decision
+    extra = 0
+    fields = ["number", "position", "section", "verb", "pillar"]
+    show_change_link = True
+
+
+@admin.register(Document)
+class DocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "meeting", "date"]
+    list_filter = ["kind"]
+    search_fields = ["title", "slug"]
+    list_select_related = ["meeting"]
+    autocomplete_fields = ["meeting"]
+    inlines = [DecisionInline]
+
+
+@admin.register(Decision)
+class DecisionAdmin(admin.ModelAdmin):
+    list_display = ["number", "document", "meeting", "verb", "pillar", "excerpt"]
+    list_display_links = ["number"]
+    list_filter = ["document", "verb", "pillar"]
+    search_fields = ["text", "number", "document__title"]
+    list_select_related = ["document__meeting", "pillar"]
+    autocomplete_fields = ["document", "members", "bodies", "meetings", "bodies_established"]
+    filter_horizontal = ["forum_memberships"]
+    readonly_fields = ["meeting"]
+    fields = [
+        "document",
+        "meeting",
+        "number",
+        "position",
+        "section",
+        "verb",
+        "pillar",
+        "text",
+        "members",
+        "bodies",
+        "meetings",
+        "bodies_established",
+        "forum_memberships",
+        "notes",
+    ]
+
+    @admin.display(description="Meeting")
+    def meeting(self, decision: Decision) -> Meeting:
+        return decision.document.meeting
+
+    @admin.display(description="Text")
+    def excerpt(self, decision: Decision) -> str:
+        return decision.text if len(decision.text) <= 120 else decision.text[:117] + "..."

@@ -1,0 +1,98 @@
+from django.contrib import admin
+
+from members.models import Body, BodyMembership, FocalPoint, Forum, ForumMembership, Member, MemberAlias
+
+
+class MemberAliasInline(admin.TabularInline):
+    model = MemberAlias
+    extra = 0
+
+
+class ForumMembershipInline(admin.TabularInline):
+    model = ForumMembership
+    extra = 0
+    autocomplete_fields = ["member", "forum"]
+    fields = ["forum", "member", "role", "since", "basis"]
+
+
+class BodyMembershipInline(admin.TabularInline):
+    model = BodyMembership
+    extra = 0
+    autocomplete_fields = ["member", "body"]
+    fields = ["body", "member", "role", "since", "notes"]
+
+
+class FocalPointInline(admin.TabularInline):
+    model = FocalPoint
+    extra = 0
+    fields = ["name", "title", "email", "is_active"]
+
+
+@admin.register(Member)
+class MemberAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "sovereign"]
+    list_filter = ["kind", "forum_memberships__forum"]
+    search_fields = ["name", "code", "aliases__name"]
+    list_select_related = ["sovereign"]
+    autocomplete_fields = ["sovereign"]
+    inlines = [MemberAliasInline, ForumMembershipInline, BodyMembershipInline, FocalPointInline]
+
+
+@admin.register(MemberAlias)
+class MemberAliasAdmin(admin.ModelAdmin):
+    list_display = ["name", "member"]
+    search_fields = ["name", "member__name"]
+    list_select_related = ["member"]
+    autocomplete_fields = ["member"]
+
+
+@admin.register(Forum)
+class ForumAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "order"]
+    search_fields = ["name", "code"]
+    inlines = [ForumMembershipInline]
+
+
+@admin.register(ForumMembership)
+class ForumMembershipAdmin(admin.ModelAdmin):
+    list_display = ["member", "forum", "role", "since", "basis"]
+    list_filter = ["forum", "role"]
+    search_fields = ["member__name", "member__code", "forum__name"]
+    list_select_related = ["member", "forum"]
+    autocomplete_fields = ["member", "forum"]
+
+
+@admin.register(Body)
+class BodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "status", "forum", "co_chairs"]
+    list_filter = ["kind", "status", "forum"]
+    search_fields = ["name", "code"]
+    list_select_related = ["forum"]
+    autocomplete_fields = ["forum", "parent"]
+    inlines = [BodyMembershipInline]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).prefetch_related("memberships__member")
+
+    @admin.display(description="Co-chairs or co-managers")
+    def co_chairs(self, body: Body) -> str:
+        leading = {BodyMembership.Role.CO_CHAIR, BodyMembership.Role.CO_MANAGER}
+        return ", ".join(m.member.name for m in body.memberships.all() if m.role in leading)
+
+
+@admin.register(BodyMembership)
+class BodyMembershipAdmin(admin.ModelAdmin):
+    list_display = ["member", "body", "role", "since"]
+    list_filter = ["body", "role"]
+    search_fields = ["member__name", "body__name", "body__code"]
+    list_select_related = ["member", "body"]
+    autocomplete_fields = ["member", "body"]
+
+
+@admin.register(FocalPoint)
+class FocalPointAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "member", "title", "is_active"]
+    list_filter = ["is_active", "member__forum_memberships__forum"]
+    search_fields = ["name", "email", "member__name", "member__code"]
+    list_select_related = ["member"]
+    autocomplete_fields = ["member"]

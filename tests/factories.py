@@ -1,0 +1,178 @@
+"""Factories for tests that build their own data. Codes and slugs start with "T" or
+"test-" so they never collide with the real record when both are loaded."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from factory.django import DjangoModelFactory
+
+from actions.models import Action, ActionOwner, ActionUpdate, Initiative, Strategy, Theme
+from meetings.models import Decision, Document, Meeting, Pillar
+from members.models import Body, BodyMembership, FocalPoint, Forum, ForumMembership, Member
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+
+
+class MemberFactory(DjangoModelFactory):
+    class Meta:
+        model = Member
+
+    code = factory.Sequence(lambda n: f"T{n:03d}")
+    name = factory.Sequence(lambda n: f"Testland {n}")
+    kind = Member.Kind.COUNTRY
+
+
+class ForumFactory(DjangoModelFactory):
+    class Meta:
+        model = Forum
+
+    code = factory.Sequence(lambda n: f"TF{n}")
+    name = factory.Sequence(lambda n: f"Test forum {n}")
+
+
+class ForumMembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = ForumMembership
+
+    forum = factory.SubFactory(ForumFactory)
+    member = factory.SubFactory(MemberFactory)
+    role = ForumMembership.Role.MEMBER
+
+
+class BodyFactory(DjangoModelFactory):
+    class Meta:
+        model = Body
+
+    code = factory.Sequence(lambda n: f"TB{n}")
+    name = factory.Sequence(lambda n: f"Test working group {n}")
+    kind = Body.Kind.WORKING_GROUP
+
+
+class BodyMembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = BodyMembership
+
+    body = factory.SubFactory(BodyFactory)
+    member = factory.SubFactory(MemberFactory)
+    role = BodyMembership.Role.CO_CHAIR
+
+
+class FocalPointFactory(DjangoModelFactory):
+    class Meta:
+        model = FocalPoint
+
+    member = factory.SubFactory(MemberFactory)
+    name = factory.Sequence(lambda n: f"Focal Point {n}")
+    email = factory.Sequence(lambda n: f"focal{n}@example.org")
+
+
+class PillarFactory(DjangoModelFactory):
+    class Meta:
+        model = Pillar
+
+    code = factory.Sequence(lambda n: f"test-pillar-{n}")
+    name = factory.Sequence(lambda n: f"Test pillar {n}")
+    order = factory.Sequence(lambda n: 100 + n)
+
+
+class MeetingFactory(DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    slug = factory.Sequence(lambda n: f"test-meeting-{n}")
+    title = factory.Sequence(lambda n: f"Test meeting {n}")
+    kind = Meeting.Kind.WORKSHOP
+    status = Meeting.Status.HELD
+    start_date = datetime.date(2014, 5, 26)
+
+
+class DocumentFactory(DjangoModelFactory):
+    class Meta:
+        model = Document
+
+    slug = factory.Sequence(lambda n: f"test-document-{n}")
+    title = factory.Sequence(lambda n: f"Test co-chairs' statement {n}")
+    kind = Document.Kind.CO_CHAIRS_STATEMENT
+    meeting = factory.SubFactory(MeetingFactory)
+
+
+class DecisionFactory(DjangoModelFactory):
+    class Meta:
+        model = Decision
+
+    document = factory.SubFactory(DocumentFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    number = factory.LazyAttribute(lambda decision: str(decision.position))
+    text = "The Meeting agreed to test BaliTrack."
+    verb = Decision.Verb.AGREED
+
+
+class StrategyFactory(DjangoModelFactory):
+    class Meta:
+        model = Strategy
+
+    slug = factory.Sequence(lambda n: f"test-strategy-{n}")
+    title = factory.Sequence(lambda n: f"Test strategy {n}")
+    document = factory.SubFactory(DocumentFactory, kind=Document.Kind.STRATEGY)
+    endorsed_on = datetime.date(2014, 8, 6)
+
+
+class ThemeFactory(DjangoModelFactory):
+    class Meta:
+        model = Theme
+
+    strategy = factory.SubFactory(StrategyFactory)
+    slug = factory.Sequence(lambda n: f"test-theme-{n}")
+    title = factory.Sequence(lambda n: f"Test theme {n}")
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class InitiativeFactory(DjangoModelFactory):
+    class Meta:
+        model = Initiative
+
+    theme = factory.SubFactory(ThemeFactory)
+    slug = factory.Sequence(lambda n: f"test-initiative-{n}")
+    name = factory.Sequence(lambda n: f"Test initiative {n}")
+    description = "An initiative built for a test."
+    who = "The RSO."
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class ActionFactory(DjangoModelFactory):
+    class Meta:
+        model = Action
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = factory.Sequence(lambda n: f"carry out test action {n}")
+
+
+class ActionOwnerFactory(DjangoModelFactory):
+    class Meta:
+        model = ActionOwner
+
+    action = factory.SubFactory(ActionFactory)
+    role = ActionOwner.Role.LEAD
+    member = factory.SubFactory(MemberFactory)
+
+
+class ActionUpdateFactory(DjangoModelFactory):
+    class Meta:
+        model = ActionUpdate
+
+    action = factory.SubFactory(ActionFactory)
+    recorded_at = factory.Sequence(
+        lambda n: datetime.datetime(2014, 8, 6, tzinfo=datetime.UTC) + datetime.timedelta(days=n)
+    )
+    status = Action.Status.IN_PROGRESS
+    progress = 10
