@@ -36,9 +36,7 @@ class Strategy(models.Model):
     )
     reviewing_forums = models.ManyToManyField(Forum, related_name="strategies_reviewed", blank=True)
     introduction = models.TextField(blank=True, help_text="The strategy's opening section, word for word.")
-    objective = models.TextField(
-        blank=True, help_text="Its objective and the bullets under it, word for word."
-    )
+    objective = models.TextField(blank=True, help_text="Its objective and the bullets under it, word for word.")
     review_text = models.TextField(blank=True, help_text="What the strategy says of its own review.")
 
     objects = StrategyManager()
@@ -170,9 +168,7 @@ class Action(models.Model):
     CLOSED_STATUSES = (Status.COMPLETED, Status.DISCONTINUED)
 
     initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="actions")
-    number = models.PositiveSmallIntegerField(
-        help_text="Position of the bullet under its initiative, from 1."
-    )
+    number = models.PositiveSmallIntegerField(help_text="Position of the bullet under its initiative, from 1.")
     text = models.TextField(help_text="The bullet, word for word.")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.NOT_STARTED)
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent complete, 0 to 100.")
@@ -225,11 +221,7 @@ class Action(models.Model):
             raise ValidationError({"progress": "A completed action is 100% done."})
 
     def is_overdue(self, today: datetime.date) -> bool:
-        return (
-            self.target_date is not None
-            and self.target_date < today
-            and self.status not in self.CLOSED_STATUSES
-        )
+        return self.target_date is not None and self.target_date < today and self.status not in self.CLOSED_STATUSES
 
 
 class ActionOwnerManager(models.Manager["ActionOwner"]):
@@ -257,18 +249,10 @@ class ActionOwner(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="owners")
     role = models.CharField(max_length=12, choices=Role.choices)
-    member = models.ForeignKey(
-        Member, on_delete=models.PROTECT, null=True, blank=True, related_name="action_roles"
-    )
-    body = models.ForeignKey(
-        Body, on_delete=models.PROTECT, null=True, blank=True, related_name="action_roles"
-    )
-    forum = models.ForeignKey(
-        Forum, on_delete=models.PROTECT, null=True, blank=True, related_name="action_roles"
-    )
-    notes = models.CharField(
-        max_length=300, blank=True, help_text="The words of the Who: line this row stands for."
-    )
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True, related_name="action_roles")
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, null=True, blank=True, related_name="action_roles")
+    forum = models.ForeignKey(Forum, on_delete=models.PROTECT, null=True, blank=True, related_name="action_roles")
+    notes = models.CharField(max_length=300, blank=True, help_text="The words of the Who: line this row stands for.")
 
     objects = ActionOwnerManager()
 
@@ -365,16 +349,12 @@ class ActionUpdate(models.Model):
         ordering = ["action", "-recorded_at"]
         get_latest_by = "recorded_at"
         constraints = [
-            models.CheckConstraint(
-                name="actions_actionupdate_progress_range", condition=Q(progress__lte=100)
-            ),
+            models.CheckConstraint(name="actions_actionupdate_progress_range", condition=Q(progress__lte=100)),
             models.CheckConstraint(
                 name="actions_actionupdate_completed_is_100",
                 condition=~Q(status="completed") | Q(progress=100),
             ),
-            models.UniqueConstraint(
-                name="actions_actionupdate_unique_time", fields=["action", "recorded_at"]
-            ),
+            models.UniqueConstraint(name="actions_actionupdate_unique_time", fields=["action", "recorded_at"]),
         ]
         indexes = [
             # The dashboard's "changed since the last review" and the review report's period.

@@ -274,9 +274,7 @@ class Decision(models.Model):
     )
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="decisions")
-    number = models.CharField(
-        max_length=16, help_text='As printed: "4", or "10.B.c" for a lettered commitment.'
-    )
+    number = models.CharField(max_length=16, help_text='As printed: "4", or "10.B.c" for a lettered commitment.')
     position = models.PositiveSmallIntegerField(help_text="Order within the document.")
     section = models.CharField(
         max_length=200, blank=True, help_text='The heading it sits under, e.g. "I. Decisions ...".'
@@ -291,9 +289,7 @@ class Decision(models.Model):
         related_name="decisions",
         help_text="For a Jakarta Declaration commitment, its pillar.",
     )
-    members = models.ManyToManyField(
-        Member, related_name="decisions", blank=True, help_text="Members it names."
-    )
+    members = models.ManyToManyField(Member, related_name="decisions", blank=True, help_text="Members it names.")
     bodies = models.ManyToManyField(Body, related_name="decisions", blank=True, help_text="Bodies it names.")
     meetings = models.ManyToManyField(
         Meeting, related_name="mentioned_in", blank=True, help_text="Meetings it refers to or announces."
@@ -318,9 +314,7 @@ class Decision(models.Model):
         ordering = ["document", "position"]
         constraints = [
             models.UniqueConstraint(name="meetings_decision_unique_number", fields=["document", "number"]),
-            models.UniqueConstraint(
-                name="meetings_decision_unique_position", fields=["document", "position"]
-            ),
+            models.UniqueConstraint(name="meetings_decision_unique_position", fields=["document", "position"]),
         ]
         indexes = [
             # The dashboard's mandate coverage looks for follow-up verbs with no action behind them.

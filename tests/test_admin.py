@@ -116,9 +116,7 @@ def test_action_status_is_read_only_on_the_action_page(client, superuser):
 
 
 @pytest.mark.parametrize("actions", [3, 30])
-def test_action_list_costs_the_same_queries_for_3_or_30_actions(
-    client, superuser, django_assert_num_queries, actions
-):
+def test_action_list_costs_the_same_queries_for_3_or_30_actions(client, superuser, django_assert_num_queries, actions):
     lead = MemberFactory()
     for _ in range(actions):
         ActionOwnerFactory(member=lead)

@@ -71,9 +71,7 @@ def test_completed_below_100_saves_nothing():
     action = ActionFactory(status=Action.Status.PLANNED)
 
     with pytest.raises(ValidationError) as error:
-        action_record_update(
-            action=action, author=None, status="completed", progress=80, target_date=None, note=""
-        )
+        action_record_update(action=action, author=None, status="completed", progress=80, target_date=None, note="")
 
     assert error.value.message_dict["progress"] == ["A completed action is 100% done."]
     assert ActionUpdate.objects.count() == 0
@@ -86,9 +84,7 @@ def test_putting_an_action_on_hold_or_dropping_it_needs_a_note(status):
     action = ActionFactory()
 
     with pytest.raises(ValidationError) as error:
-        action_record_update(
-            action=action, author=None, status=status, progress=0, target_date=None, note="  "
-        )
+        action_record_update(action=action, author=None, status=status, progress=0, target_date=None, note="  ")
 
     assert error.value.message_dict["note"] == ["Say why the action is on hold or discontinued."]
     assert ActionUpdate.objects.count() == 0

@@ -20,9 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEBUG or connection.vendor != "sqlite":
-            self.stdout.write(
-                "No demo administrator: this is not the embedded default (SQLite with DEBUG on)."
-            )
+            self.stdout.write("No demo administrator: this is not the embedded default (SQLite with DEBUG on).")
             return
         user_model = get_user_model()
         if not user_model.objects.filter(username=DEMO_USERNAME).exists():
