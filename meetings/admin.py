@@ -58,7 +58,7 @@ class DecisionAdmin(admin.ModelAdmin):
     list_filter = ["document", "verb", "pillar"]
     search_fields = ["text", "number", "document__title"]
     list_select_related = ["document__meeting", "pillar"]
-    autocomplete_fields = ["document", "members", "bodies", "meetings", "bodies_established"]
+    autocomplete_fields = ["document", "members", "forums", "bodies", "meetings", "bodies_established"]
     filter_horizontal = ["forum_memberships"]
     readonly_fields = ["meeting"]
     fields = [
@@ -71,6 +71,7 @@ class DecisionAdmin(admin.ModelAdmin):
         "pillar",
         "text",
         "members",
+        "forums",
         "bodies",
         "meetings",
         "bodies_established",

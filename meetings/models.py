@@ -62,6 +62,7 @@ class Meeting(models.Model):
         QUARTER = "quarter", "Quarter"
         HALF_YEAR = "half_year", "Half-year"
         YEAR = "year", "Year"
+        UNKNOWN = "unknown", "Not given"
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=300)
@@ -290,6 +291,9 @@ class Decision(models.Model):
         help_text="For a Jakarta Declaration commitment, its pillar.",
     )
     members = models.ManyToManyField(Member, related_name="decisions", blank=True, help_text="Members it names.")
+    forums = models.ManyToManyField(
+        Forum, related_name="decisions", blank=True, help_text="Forums it names (the AHG, the Steering Group...)."
+    )
     bodies = models.ManyToManyField(Body, related_name="decisions", blank=True, help_text="Bodies it names.")
     meetings = models.ManyToManyField(
         Meeting, related_name="mentioned_in", blank=True, help_text="Meetings it refers to or announces."
