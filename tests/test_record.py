@@ -185,6 +185,13 @@ def test_paragraphs_are_word_for_word(record):
     )
 
 
+def test_decisions_link_the_forums_they_name(record):
+    strategy_review = Decision.objects.get(document__slug="ahg-som-8-2014-statement", number="4")
+
+    assert set(strategy_review.forums.values_list("code", flat=True)) == {"BP", "AHG", "SG"}
+    assert Decision.objects.filter(forums__code="SG").count() == 3
+
+
 def test_decisions_carry_their_operative_verb(record):
     def verb(document: str, number: str) -> str:
         return Decision.objects.get(document__slug=document, number=number).verb
