@@ -99,7 +99,7 @@ class LeadMemberFilter(admin.SimpleListFilter):
 
 @admin.register(Action)
 class ActionAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "theme", "status", "progress", "target_date", "updated_at"]
+    list_display = ["__str__", "bullet", "status", "progress", "target_date", "updated_at"]
     list_filter = ["status", "initiative__theme", "initiative__is_new_work", "pillars", LeadMemberFilter]
     search_fields = ["text", "initiative__name", "initiative__who"]
     list_select_related = ["initiative__theme"]
@@ -121,6 +121,10 @@ class ActionAdmin(admin.ModelAdmin):
         "updated_at",
     ]
     inlines = [ActionOwnerInline, ActionUpdateInline]
+
+    @admin.display(description="Action")
+    def bullet(self, action: Action) -> str:
+        return action.text
 
     @admin.display(description="Theme", ordering="initiative__theme__position")
     def theme(self, action: Action) -> Theme:
