@@ -16,11 +16,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@
 
 # Migrate the database, load the Bali Process record and, on the embedded
-# SQLite default only, make the local demo administrator.
+# SQLite default only, make one demo account per role.
 setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_record
-	$(BIN)/python manage.py create_demo_admin
+	$(BIN)/python manage.py create_demo_users
 
 run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
-from meetings.models import Decision, Document, Pillar
-from members.models import Body, Forum, Member
+from meetings.models import Decision, Document, Meeting, Pillar
+from members.models import Body, BodyMembership, Forum, Member
 
 
 class StrategyManager(models.Manager["Strategy"]):
@@ -142,11 +143,73 @@ class ActionQuerySet(models.QuerySet["Action"]):
     def overdue(self, today: datetime.date) -> "ActionQuerySet":
         return self.filter(target_date__lt=today).exclude(status__in=Action.CLOSED_STATUSES)
 
-    def led_by(self, member: Member) -> "ActionQuerySet":
+    def led_by(self, member: Member, *, via_bodies: bool = False) -> "ActionQuerySet":
+        """Actions the member leads or co-leads; with `via_bodies`, also those led by a
+        body the member co-chairs or co-manages."""
+        leading = ActionOwner.objects.filter(role__in=ActionOwner.LEADING_ROLES)
+        owners = Q(member=member)
+        if via_bodies:
+            owners |= Q(
+                body__memberships__member=member,
+                body__memberships__role__in=BodyMembership.LEADING_ROLES,
+            )
+        # A subquery rather than a join, so an action led two ways is listed once
+        # without DISTINCT, which would break ordering by related columns.
+        return self.filter(pk__in=leading.filter(owners).values("action_id"))
+
+    def owned_by(self, member: Member) -> "ActionQuerySet":
+        """Actions the member has any part in."""
+        return self.filter(pk__in=ActionOwner.objects.filter(member=member).values("action_id"))
+
+    def with_body(self, body: Body) -> "ActionQuerySet":
+        return self.filter(pk__in=ActionOwner.objects.filter(body=body).values("action_id"))
+
+    def mandated_at(self, meeting: Meeting) -> "ActionQuerySet":
         return self.filter(
-            owners__member=member,
-            owners__role__in=[ActionOwner.Role.LEAD, ActionOwner.Role.CO_LEAD],
-        ).distinct()
+            pk__in=Action.mandates.through.objects.filter(decision__document__meeting=meeting).values("action_id")
+        )
+
+    def search(self, text: str) -> "ActionQuerySet":
+        words = text.split()
+        query = Q()
+        for word in words:
+            query &= (
+                Q(text__icontains=word)
+                | Q(initiative__name__icontains=word)
+                | Q(initiative__description__icontains=word)
+                | Q(status_note__icontains=word)
+            )
+        return self.filter(query)
+
+    def for_register(self) -> "ActionQuerySet":
+        """What a row of the register shows: initiative, theme and the owners, and the
+        status's place in the workflow so that sorting by status reads as progress."""
+        status_rank = models.Case(
+            *(models.When(status=status, then=rank) for rank, status in enumerate(Action.Status)),
+            output_field=models.IntegerField(),
+        )
+        # Owners read lead first, then co-leads, co-sponsors, support and funders.
+        role_rank = models.Case(
+            *(models.When(role=role, then=rank) for rank, role in enumerate(ActionOwner.Role)),
+            output_field=models.IntegerField(),
+        )
+        owners = ActionOwner.objects.select_related("member", "body", "forum").order_by(role_rank, "pk")
+        return (
+            self.select_related("initiative__theme")
+            .prefetch_related(models.Prefetch("owners", queryset=owners))
+            .annotate(status_rank=status_rank)
+        )
+
+    def for_detail(self) -> "ActionQuerySet":
+        return self.for_register().prefetch_related(
+            "pillars",
+            # Mandates read oldest first, as the decisions were taken.
+            models.Prefetch(
+                "mandates",
+                queryset=Decision.objects.select_related("document__meeting").order_by("document__date", "position"),
+            ),
+            models.Prefetch("updates", queryset=ActionUpdate.objects.select_related("author").order_by("-recorded_at")),
+        )
 
 
 class ActionManager(models.Manager["Action"]):
@@ -174,8 +237,11 @@ class Action(models.Model):
     progress = models.PositiveSmallIntegerField(default=0, help_text="Per cent complete, 0 to 100.")
     target_date = models.DateField(null=True, blank=True)
     status_note = models.TextField(blank=True, help_text="What the latest update said.")
-    # Set from the latest update; the status-update form compares it to refuse lost updates.
+    # Set from the latest update.
     updated_at = models.DateTimeField(null=True, blank=True)
+    # Counts recorded updates. The status form carries the version it was opened at, and
+    # an update made against an older version is refused rather than lost.
+    version = models.PositiveIntegerField(default=0, editable=False)
     pillars = models.ManyToManyField(Pillar, related_name="actions", blank=True)
     mandates = models.ManyToManyField(
         Decision,
@@ -208,6 +274,14 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative.name} — action {self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actions:detail", args=[self.pk])
+
+    @property
+    def leads(self) -> list["ActionOwner"]:
+        """The lead and co-lead rows, from the prefetched owners."""
+        return [owner for owner in self.owners.all() if owner.role in ActionOwner.LEADING_ROLES]
 
     def natural_key(self) -> tuple[str, int]:
         return (self.initiative.slug, self.number)
@@ -246,6 +320,7 @@ class ActionOwner(models.Model):
         FUNDER = "funder", "Funder"
 
     OWNER_KINDS = ("member", "body", "forum")
+    LEADING_ROLES = (Role.LEAD, Role.CO_LEAD)
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="owners")
     role = models.CharField(max_length=12, choices=Role.choices)
@@ -368,6 +443,12 @@ class ActionUpdate(models.Model):
         return (*self.action.natural_key(), self.recorded_at.isoformat())
 
     natural_key.dependencies = ["actions.action"]  # type: ignore[attr-defined]
+
+    @property
+    def author_name(self) -> str:
+        if self.author is None:
+            return "From the record"
+        return self.author.get_full_name() or self.author.get_username()
 
     def clean(self) -> None:
         if self.progress is not None and self.progress > 100:

@@ -4,9 +4,19 @@ import datetime
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from actions.models import Action, ActionUpdate
+
+
+class ActionChangedMeanwhile(Exception):
+    """The action was updated after the form was opened; saving would overwrite that change."""
+
+    def __init__(self, action: Action, latest: ActionUpdate | None) -> None:
+        super().__init__(f"{action} was updated meanwhile.")
+        self.action = action
+        self.latest = latest
 
 
 @transaction.atomic
@@ -18,14 +28,21 @@ def action_record_update(
     progress: int,
     target_date: datetime.date | None,
     note: str,
+    expected_version: int | None = None,
     recorded_at: datetime.datetime | None = None,
 ) -> ActionUpdate:
     """Append a status update to the action's history and apply it to the action.
 
     The action row is locked first, so two updates recorded at once are applied one
-    after the other and each history row knows the state it replaced.
+    after the other and each history row knows the state it replaced. With
+    `expected_version`, an action that has moved on since that version is left alone
+    and ActionChangedMeanwhile says what changed.
     """
     locked = Action.objects.select_for_update().get(pk=action.pk)
+    if expected_version is not None and locked.version != expected_version:
+        latest = locked.updates.select_related("author").order_by("-recorded_at").first()
+        raise ActionChangedMeanwhile(locked, latest)
+
     update = ActionUpdate(
         action=locked,
         recorded_at=recorded_at or timezone.now(),
@@ -45,5 +62,6 @@ def action_record_update(
     locked.target_date = target_date
     locked.status_note = note
     locked.updated_at = update.recorded_at
-    locked.save(update_fields=["status", "progress", "target_date", "status_note", "updated_at"])
+    locked.version = F("version") + 1
+    locked.save(update_fields=["status", "progress", "target_date", "status_note", "updated_at", "version"])
     return update

@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "BaliTrack — the Bali Process record"
@@ -7,7 +7,10 @@ admin.site.site_title = "BaliTrack"
 admin.site.index_title = "Members, meetings, decisions and the strategy's actions"
 
 urlpatterns = [
-    # Until the browser pages exist, the admin is where the record is read and kept.
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="actions:register", permanent=False), name="home"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("actions/", include("actions.urls")),
+    path("meetings/", include("meetings.urls")),
+    path("", include("members.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from members.models import Body, Forum, ForumMembership, Member
 
@@ -141,6 +142,9 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", args=[self.slug])
+
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
@@ -216,6 +220,9 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return f"{self.meeting.get_absolute_url()}#{self.slug}"
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
@@ -328,10 +335,18 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.document.title}, para {self.number}"
 
+    def get_absolute_url(self) -> str:
+        """The paragraph, in place on its meeting's page."""
+        return f"{self.document.meeting.get_absolute_url()}#{self.anchor}"
+
     def natural_key(self) -> tuple[str, str]:
         return (self.document.slug, self.number)
 
     natural_key.dependencies = ["meetings.document"]  # type: ignore[attr-defined]
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.document.slug}-{self.number}".replace(".", "-")
 
     @property
     def calls_for_follow_up(self) -> bool:

@@ -1,6 +1,11 @@
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import User
 
-from members.models import Body, BodyMembership, FocalPoint, Forum, ForumMembership, Member, MemberAlias
+from members.models import Body, BodyMembership, FocalPoint, Forum, ForumMembership, Member, MemberAlias, Profile
+from members.roles import Role
 
 
 class MemberAliasInline(admin.TabularInline):
@@ -96,3 +101,43 @@ class FocalPointAdmin(admin.ModelAdmin):
     search_fields = ["name", "email", "member__name", "member__code"]
     list_select_related = ["member"]
     autocomplete_fields = ["member"]
+
+
+class ProfileInline(admin.StackedInline):
+    model = Profile
+    can_delete = False
+    autocomplete_fields = ["member"]
+    verbose_name_plural = "BaliTrack profile"
+
+
+class BaliTrackUserChangeForm(UserChangeForm):
+    # The profile inline posts its member alongside this form; a Members user without one
+    # could never be shown their own country.
+    def clean(self) -> dict:  # type: ignore[type-arg]
+        cleaned = super().clean() or {}
+        groups = cleaned.get("groups")
+        if groups is not None and groups.filter(name=Role.MEMBERS.value).exists():
+            member_chosen = self.data.get("profile-0-member")
+            if not member_chosen:
+                raise forms.ValidationError("A user of the Members group needs a member on their BaliTrack profile.")
+        return cleaned
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class BaliTrackUserAdmin(UserAdmin):
+    """Users, with the member each Members user speaks for."""
+
+    form = BaliTrackUserChangeForm
+    inlines = [ProfileInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff", "roles"]
+    list_filter = ["groups", "is_active", "is_staff", "is_superuser"]
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description="Roles")
+    def roles(self, user: User) -> str:
+        return ", ".join(group.name for group in user.groups.all())

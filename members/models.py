@@ -1,8 +1,10 @@
 """Who takes part in the Bali Process: members, the forums they sit in,
 the bodies they run, and the people reminders go to."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 
 
 class MemberQuerySet(models.QuerySet["Member"]):
@@ -56,6 +58,9 @@ class Member(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("members:detail", args=[self.code])
+
     def natural_key(self) -> tuple[str]:
         return (self.code,)
 
@@ -105,6 +110,9 @@ class Forum(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('members:list')}?forum={self.code}"
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
@@ -212,6 +220,9 @@ class Body(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("members:group-detail", args=[self.code])
+
     def natural_key(self) -> tuple[str]:
         return (self.code,)
 
@@ -230,6 +241,9 @@ class BodyMembership(models.Model):
         HOST = "host", "Host"
         PARTNER = "partner", "Partner"
         MEMBER = "member", "Member"
+
+    # The roles that run a body: its actions count as theirs in the register's lead filter.
+    LEADING_ROLES = (Role.CO_CHAIR, Role.CO_MANAGER)
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="memberships")
     member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="body_memberships")
@@ -280,3 +294,20 @@ class FocalPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} <{self.email}> ({self.member})"
+
+
+class Profile(models.Model):
+    """What BaliTrack knows of a user beyond their account: the member they speak for."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text="For a user of the Members group: the member country or organisation they belong to.",
+    )
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.member or 'no member'})"

@@ -176,3 +176,22 @@ class ActionUpdateFactory(DjangoModelFactory):
     )
     status = Action.Status.IN_PROGRESS
     progress = 10
+
+
+# The factories below name their models by label: imports stay at the top of the module,
+# and these were added at its end.
+class MemberAliasFactory(DjangoModelFactory):
+    class Meta:
+        model = "members.MemberAlias"
+
+    member = factory.SubFactory(MemberFactory)
+    name = factory.Sequence(lambda n: f"Test spelling {n}")
+
+
+class MeetingParticipationFactory(DjangoModelFactory):
+    class Meta:
+        model = "meetings.MeetingParticipation"
+
+    meeting = factory.SubFactory(MeetingFactory)
+    member = factory.SubFactory(MemberFactory)
+    role = "participant"  # MeetingParticipation.Role.PARTICIPANT

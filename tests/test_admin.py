@@ -21,10 +21,12 @@ def _changelist(model) -> str:
 
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
 def test_anonymous_visitor_is_sent_to_sign_in(client, model):
-    response = client.get(_changelist(model))
+    url = _changelist(model)
+
+    response = client.get(url)
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("admin:login"))
+    assert response["Location"] == f"{reverse('login')}?next={url}"
 
 
 def test_user_without_staff_status_cannot_enter_the_admin(client, outsider):

@@ -1,0 +1,154 @@
+"""The action register's filters. Each wraps an ActionQuerySet method, and only the
+orderings listed here can be asked for."""
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest
+from django.utils import timezone
+
+from actions.models import Action, ActionOwner, Initiative, Theme
+from meetings.models import Decision, Meeting, Pillar
+from members.models import Body, BodyMembership, Member
+
+
+# Choices are worked out per request (django-filter calls these with it), so a new
+# owner appears in the lists without a restart.
+def _leading_members(request: HttpRequest | None) -> Any:
+    leads = ActionOwner.objects.filter(member=OuterRef("pk"), role__in=ActionOwner.LEADING_ROLES)
+    co_chairs = Body.objects.filter(
+        memberships__member=OuterRef("pk"),
+        memberships__role__in=BodyMembership.LEADING_ROLES,
+    )
+    return Member.objects.filter(Exists(leads) | Exists(co_chairs)).order_by("name")
+
+
+def _members_with_a_part(request: HttpRequest | None) -> Any:
+    return Member.objects.filter(Exists(ActionOwner.objects.filter(member=OuterRef("pk")))).order_by("name")
+
+
+def _mandating_meetings(request: HttpRequest | None) -> Any:
+    mandating = Decision.objects.filter(document__meeting=OuterRef("pk"), actions__isnull=False)
+    return Meeting.objects.filter(Exists(mandating)).order_by("start_date")
+
+
+STRATEGY_ORDER = ("initiative__theme__position", "initiative__position", "number")
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Sorts as asked, then in the strategy's order, so rows never shuffle between pages."""
+
+    def filter(self, qs: Any, value: Any) -> Any:
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, *STRATEGY_ORDER)
+
+
+class ActionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
+    lead = django_filters.ModelChoiceFilter(
+        queryset=_leading_members,
+        to_field_name="code",
+        method="filter_lead",
+        label="Lead country or organisation",
+        empty_label="Any",
+    )
+    via_bodies = django_filters.BooleanFilter(
+        method="filter_nothing",
+        widget=forms.CheckboxInput,
+        label="Include actions led by bodies it co-chairs or co-manages",
+    )
+    owner = django_filters.ModelChoiceFilter(
+        queryset=_members_with_a_part,
+        to_field_name="code",
+        method="filter_owner",
+        label="Any part (lead, co-sponsor, support...)",
+        empty_label="Any",
+    )
+    # One status per action: no duplicates to remove, so no DISTINCT.
+    status = django_filters.MultipleChoiceFilter(
+        choices=Action.Status.choices, widget=forms.CheckboxSelectMultiple, distinct=False
+    )
+    theme = django_filters.ModelChoiceFilter(
+        queryset=Theme.objects.order_by("position"),
+        to_field_name="slug",
+        field_name="initiative__theme",
+        label="Theme",
+        empty_label="Any",
+    )
+    initiative = django_filters.ModelChoiceFilter(
+        queryset=Initiative.objects.order_by("theme__position", "position"), to_field_name="slug", empty_label="Any"
+    )
+    pillar = django_filters.ModelChoiceFilter(
+        queryset=Pillar.objects.all(),
+        to_field_name="code",
+        field_name="pillars",
+        label="Jakarta Declaration pillar",
+        empty_label="Any",
+    )
+    group = django_filters.ModelChoiceFilter(
+        queryset=Body.objects.order_by("name"),
+        to_field_name="code",
+        method="filter_group",
+        label="Working group or body",
+        empty_label="Any",
+    )
+    meeting = django_filters.ModelChoiceFilter(
+        queryset=_mandating_meetings,
+        to_field_name="slug",
+        method="filter_meeting",
+        label="Mandated at",
+        empty_label="Any",
+    )
+    target = django_filters.DateFromToRangeFilter(
+        field_name="target_date",
+        label="Target date between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
+    overdue = django_filters.BooleanFilter(method="filter_overdue", widget=forms.CheckboxInput, label="Overdue only")
+    new_work = django_filters.BooleanFilter(
+        method="filter_new_work", widget=forms.CheckboxInput, label='"New work" only'
+    )
+    sort = StableOrderingFilter(
+        fields=(
+            ("initiative__theme__position", "theme"),
+            ("status_rank", "status"),
+            ("progress", "progress"),
+            ("target_date", "target"),
+            ("updated_at", "updated"),
+        ),
+        label="Sort by",
+    )
+
+    class Meta:
+        model = Action
+        fields: list[str] = []
+
+    def filter_search(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.search(value) if value.strip() else queryset
+
+    def filter_lead(self, queryset: Any, name: str, member: Member | None) -> Any:
+        if member is None:
+            return queryset
+        return queryset.led_by(member, via_bodies=bool(self.form.cleaned_data.get("via_bodies")))
+
+    def filter_nothing(self, queryset: Any, name: str, value: Any) -> Any:
+        # via_bodies only changes how `lead` filters.
+        return queryset
+
+    def filter_owner(self, queryset: Any, name: str, member: Member | None) -> Any:
+        return queryset.owned_by(member) if member else queryset
+
+    def filter_group(self, queryset: Any, name: str, body: Body | None) -> Any:
+        return queryset.with_body(body) if body else queryset
+
+    def filter_meeting(self, queryset: Any, name: str, meeting: Meeting | None) -> Any:
+        return queryset.mandated_at(meeting) if meeting else queryset
+
+    def filter_overdue(self, queryset: Any, name: str, value: bool | None) -> Any:
+        # An unticked box means "all actions", not "actions that are not overdue".
+        return queryset.overdue(timezone.localdate()) if value else queryset
+
+    def filter_new_work(self, queryset: Any, name: str, value: bool | None) -> Any:
+        return queryset.filter(initiative__is_new_work=True) if value else queryset

@@ -1,0 +1,160 @@
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_filters.views import FilterView
+
+from actions.access import can_record_update, get_action_for_update, get_action_for_user
+from actions.filters import ActionFilter
+from actions.forms import StatusUpdateForm
+from actions.models import Action
+from actions.services import ActionChangedMeanwhile, action_record_update
+from balitrack.lib.csv_export import stream_csv
+from members.roles import member_of
+
+# Set once a member's user has been shown their own country's actions.
+PRESELECTED_SESSION_KEY = "register_lead_preselected"
+
+
+class ActionRegisterView(FilterView):
+    """The action register: every action of the strategy, filtered as the user asks."""
+
+    filterset_class = ActionFilter
+    template_name = "actions/action_register.html"
+    paginate_by = settings.PAGE_SIZE
+    context_object_name = "actions"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # A member's first visit opens on what their own country leads; after that,
+        # the register shows whatever the URL asks, so a shared link means the same to all.
+        member = member_of(request.user)
+        if member and not request.GET and not request.session.get(PRESELECTED_SESSION_KEY):
+            request.session[PRESELECTED_SESSION_KEY] = True
+            return redirect(f"{reverse('actions:register')}?lead={member.code}")
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> Any:
+        return Action.objects.for_register()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        context["today"] = timezone.localdate()
+        return context
+
+
+@require_GET
+def action_export(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
+    """The register as CSV, with exactly the filters of the page it was asked from."""
+    filterset = ActionFilter(request.GET, queryset=Action.objects.for_register())
+    if not filterset.is_valid():
+        messages.error(request, "The export was not made: " + _errors_as_text(filterset.form.errors))
+        return HttpResponseRedirect(f"{reverse('actions:register')}?{request.GET.urlencode()}")
+    today = timezone.localdate()
+    site = request.build_absolute_uri("/")[:-1]
+    header = [
+        "id",
+        "theme",
+        "initiative",
+        "action number",
+        "action",
+        "lead",
+        "other owners",
+        "status",
+        "progress (%)",
+        "target date",
+        "overdue",
+        "last update",
+        "latest note",
+        "link",
+    ]
+    rows = (
+        [
+            action.pk,
+            action.initiative.theme.title,
+            action.initiative.name,
+            action.number,
+            action.text,
+            "; ".join(str(owner.owner) for owner in action.leads),
+            "; ".join(str(owner) for owner in action.owners.all() if owner not in action.leads),
+            action.get_status_display(),
+            action.progress,
+            action.target_date or "",
+            "yes" if action.is_overdue(today) else "",
+            timezone.localtime(action.updated_at).strftime("%Y-%m-%d %H:%M") if action.updated_at else "",
+            action.status_note,
+            site + action.get_absolute_url(),
+        ]
+        # Rows come from the database in chunks, so a long register never sits in memory whole.
+        for action in filterset.qs.iterator(chunk_size=500)
+    )
+    return stream_csv(f"balitrack-actions-{today:%Y-%m-%d}.csv", header, rows)
+
+
+@require_GET
+def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_user(request.user, pk)
+    form = StatusUpdateForm.for_action(action) if can_record_update(request.user) else None
+    return _render_detail(request, action, form)
+
+
+@require_POST
+def action_update_status(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_action_for_update(request.user, pk)
+    form = StatusUpdateForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, get_action_for_user(request.user, pk), form, status=400)
+    try:
+        action_record_update(
+            action=action,
+            author=request.user,  # type: ignore[arg-type]
+            status=form.cleaned_data["status"],
+            progress=form.cleaned_data["progress"],
+            target_date=form.cleaned_data["target_date"],
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ActionChangedMeanwhile as changed:
+        # Keep what the officer typed, but against the version they have now seen,
+        # so saving again is a deliberate choice to replace the other change.
+        data = request.POST.copy()
+        data["version"] = str(changed.action.version)
+        return _render_detail(
+            request, get_action_for_user(request.user, pk), StatusUpdateForm(data), conflict=changed, status=409
+        )
+    except ValidationError as error:
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return _render_detail(request, get_action_for_user(request.user, pk), form, status=400)
+    messages.success(request, "The update was recorded.")
+    return redirect(action)
+
+
+def _render_detail(
+    request: HttpRequest,
+    action: Action,
+    form: StatusUpdateForm | None,
+    *,
+    conflict: ActionChangedMeanwhile | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "action": action,
+        "form": form,
+        "conflict": conflict,
+        "today": timezone.localdate(),
+        "updates": action.updates.all(),
+    }
+    return render(request, "actions/action_detail.html", context, status=status)
+
+
+def _errors_as_text(errors: Any) -> str:
+    return "; ".join(f"{field}: {' '.join(messages_)}" for field, messages_ in errors.items())

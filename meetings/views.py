@@ -1,0 +1,49 @@
+"""The meetings pages: read-only, for every signed-in user."""
+
+from typing import Any
+
+import django_filters
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django_filters.views import FilterView
+
+from meetings.access import get_meeting_for_user, meetings_for_user
+from meetings.models import Meeting
+
+
+class MeetingFilter(django_filters.FilterSet):
+    # Kept beside its only view until meetings has a filters.py.
+    kind = django_filters.ChoiceFilter(choices=Meeting.Kind.choices, label="Kind", empty_label="Any")
+    status = django_filters.ChoiceFilter(choices=Meeting.Status.choices, label="Status", empty_label="Any")
+
+    class Meta:
+        model = Meeting
+        fields: list[str] = []
+
+
+class MeetingListView(FilterView):
+    """Every meeting, held or planned, oldest first. An unknown filter value lists nothing
+    and says why, rather than quietly listing everything."""
+
+    filterset_class = MeetingFilter
+    template_name = "meetings/meeting_list.html"
+    paginate_by = settings.PAGE_SIZE
+    context_object_name = "meetings"
+
+    def get_queryset(self) -> Any:
+        return meetings_for_user(self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
+        return context
+
+
+@require_GET
+def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    meeting = get_meeting_for_user(request.user, slug)
+    return render(request, "meetings/meeting_detail.html", {"meeting": meeting})

@@ -1,0 +1,61 @@
+"""The three groups of BaliTrack users and what each may do.
+
+The groups and their permissions are made by a migration (actions/migrations), so
+every database has them; code asks for permissions, not group names, except
+where a role changes what a page shows first.
+"""
+
+import enum
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+
+from members.models import Member
+
+
+class Role(enum.StrEnum):
+    # Regional Support Office staff: record status updates, keep reference data.
+    SECRETARIAT = "Secretariat"
+    # Indonesia and Australia: read everything, edit nothing.
+    CO_CHAIRS = "Co-Chairs"
+    # Member countries and organisations: read; each user speaks for one member.
+    MEMBERS = "Members"
+
+
+RECORD_APPS = ("members", "meetings", "actions")
+# Members see the record but not other members' focal points or user profiles.
+HIDDEN_FROM_MEMBERS = ("view_focalpoint", "view_profile")
+# History is appended, never rewritten: no role may change or delete it.
+NEVER_GRANTED = ("change_actionupdate", "delete_actionupdate")
+
+
+def sync_role_groups(group_model: Any, permission_model: Any) -> None:
+    """Create the three groups and give each its permissions on the record.
+
+    Takes the models as arguments so that a migration can pass its historical ones.
+    The permissions must exist already.
+    """
+    record = permission_model.objects.filter(content_type__app_label__in=RECORD_APPS)
+    viewing = record.filter(codename__startswith="view_")
+    grants = {
+        Role.SECRETARIAT: record.exclude(codename__in=NEVER_GRANTED),
+        Role.CO_CHAIRS: viewing,
+        Role.MEMBERS: viewing.exclude(codename__in=HIDDEN_FROM_MEMBERS),
+    }
+    for role, permissions in grants.items():
+        group, _ = group_model.objects.get_or_create(name=role.value)
+        group.permissions.set(permissions)
+
+
+def has_role(user: User | AnonymousUser, role: Role) -> bool:
+    if not user.is_authenticated:
+        return False
+    return user.groups.filter(name=role.value).exists()
+
+
+def member_of(user: User | AnonymousUser) -> Member | None:
+    """The member a Members user speaks for, or None."""
+    if not has_role(user, Role.MEMBERS):
+        return None
+    profile = getattr(user, "profile", None)
+    return profile.member if profile else None

@@ -1,0 +1,82 @@
+"""The register as CSV."""
+
+import csv
+import io
+
+import pytest
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+
+from actions.models import Action
+from balitrack.lib.csv_export import safe_cell
+from tests.factories import ActionFactory, ActionOwnerFactory
+
+pytestmark = pytest.mark.django_db
+
+EXPORT = reverse("actions:export")
+
+
+def _rows(response) -> list[list[str]]:
+    body = b"".join(response.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(body[1:])))
+
+
+def test_export_needs_a_signed_in_user(client):
+    assert client.get(EXPORT).status_code == 302
+
+
+def test_export_streams_exactly_the_filtered_actions(client, record, member_user):
+    client.force_login(member_user)
+
+    response = client.get(f"{EXPORT}?lead=ID&via_bodies=on&status=in_progress")
+
+    assert isinstance(response, StreamingHttpResponse)
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"].startswith('attachment; filename="balitrack-actions-')
+    header, *rows = _rows(response)
+    assert header[:5] == ["id", "theme", "initiative", "action number", "action"]
+    assert sorted((row[2], row[3]) for row in rows) == [
+        ("Disembarkation mapping", "1"),
+        ("Expansion of RILON", "1"),
+    ]
+    rilon = next(row for row in rows if row[2] == "Expansion of RILON")
+    assert (rilon[5], rilon[7], rilon[8]) == ("Regional Support Office", "In progress", "0")
+    assert rilon[-1].endswith(f"/actions/{rilon[0]}/")
+
+
+def test_export_of_the_whole_register_has_every_action(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    _header, *rows = _rows(client.get(EXPORT))
+
+    assert len(rows) == Action.objects.count() == 31
+
+
+def test_cells_that_a_spreadsheet_would_run_are_neutralised(client, co_chair_user):
+    ActionOwnerFactory(action=ActionFactory(text='=HYPERLINK("http://evil.example","x")'), member__name="@Evil")
+    ActionFactory(text="-1+1")
+    client.force_login(co_chair_user)
+
+    _header, *rows = _rows(client.get(EXPORT))
+
+    texts = {row[4] for row in rows}
+    assert texts == {'\'=HYPERLINK("http://evil.example","x")', "'-1+1"}
+    assert "'@Evil" in {row[5] for row in rows}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("=1+1", "'=1+1"), ("+44", "'+44"), ("-2", "'-2"), ("@SUM", "'@SUM"), ("\tx", "'\tx"), ("plain", "plain")],
+)
+def test_safe_cell_guards_formula_starts(value, expected):
+    assert safe_cell(value) == expected
+
+
+def test_export_with_a_filter_it_cannot_read_goes_back_with_a_message(client, co_chair_user):
+    client.force_login(co_chair_user)
+
+    response = client.get(f"{EXPORT}?status=finished", follow=True)
+
+    assert response.redirect_chain[0][0] == "/actions/?status=finished"
+    assert "The export was not made" in response.content.decode()

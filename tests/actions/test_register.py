@@ -1,0 +1,216 @@
+"""The action register at /actions/: who may see it, what each filter finds, what it costs."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from actions.models import Action
+from tests.factories import ActionFactory, ActionOwnerFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+REGISTER = reverse("actions:register")
+
+
+def _listed(response) -> set[tuple[str, int]]:
+    return {(action.initiative.slug, action.number) for action in response.context["actions"]}
+
+
+def _all_listed(client, query: str) -> set[tuple[str, int]]:
+    response = client.get(f"{REGISTER}?{query}&page=1")
+    listed = _listed(response)
+    for page in range(2, response.context["paginator"].num_pages + 1):
+        listed |= _listed(client.get(f"{REGISTER}?{query}&page={page}"))
+    return listed
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get(REGISTER)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={REGISTER}"
+
+
+@pytest.mark.parametrize("persona", ["secretariat_user", "co_chair_user", "member_user", "outsider"])
+def test_every_signed_in_user_reads_the_register(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.get(f"{REGISTER}?status=planned")
+
+    assert response.status_code == 200
+
+
+def test_register_cannot_be_posted_to(client, secretariat_user):
+    client.force_login(secretariat_user)
+
+    assert client.post(REGISTER).status_code == 405
+
+
+def test_member_first_sees_their_own_country_then_whatever_they_ask(client, member_user):
+    client.force_login(member_user)
+
+    first = client.get(REGISTER)
+    second = client.get(REGISTER)
+
+    assert first.status_code == 302
+    assert first["Location"] == f"{REGISTER}?lead=ID"
+    assert second.status_code == 200
+
+
+def test_secretariat_is_not_preselected(client, secretariat_user):
+    client.force_login(secretariat_user)
+
+    assert client.get(REGISTER).status_code == 200
+
+
+def test_indonesia_leads_only_the_biometrics_workshop(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    assert _all_listed(client, "lead=ID") == {("workshop-on-biometrics", 1)}
+
+
+def test_lead_filter_extends_to_bodies_the_country_co_chairs_or_co_manages(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    listed = _all_listed(client, "lead=ID&via_bodies=on")
+
+    # Indonesia's own lead; the 16 the RSO leads or co-leads (Indonesia co-manages it);
+    # the 3 the WGTIP leads (Indonesia co-chairs it).
+    assert len(listed) == 20
+    assert {("workshop-on-biometrics", 1), ("expansion-of-rilon", 1), ("wgtip", 1)} <= listed
+    assert ("avrr-project", 1) not in listed  # the RSO only supports it
+
+
+def test_owner_filter_finds_every_part_a_member_plays(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    listed = _all_listed(client, "owner=NZ")
+
+    assert listed == {
+        ("roundtable-on-migration-and-transnational-crime", 1),
+        ("roundtable-on-migration-and-transnational-crime", 2),
+        ("public-awareness-campaigns", 1),
+        ("public-awareness-campaigns", 2),
+    }
+
+
+def test_status_filter_takes_several_statuses(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    response = client.get(f"{REGISTER}?status=completed&status=in_progress")
+
+    assert response.context["paginator"].count == 5
+    assert {a.status for a in response.context["actions"]} == {"completed", "in_progress"}
+
+
+@pytest.mark.parametrize(
+    ("query", "count"),
+    [
+        ("new_work=on", 9),
+        ("theme=engagement-opportunities", 4),
+        ("initiative=disembarkation-mapping", 3),
+        ("pillar=protection", 9),
+        ("group=WGTIP", 3),
+        ("meeting=bp-mc-5-2013", 13),
+        ("q=RILON", 1),
+        ("q=policy+guides", 8),  # every word, in the action or its initiative
+        ("target_after=2015-01-01&target_before=2015-12-31", 3),
+    ],
+)
+def test_each_filter_finds_the_actions_the_record_gives(client, record, co_chair_user, query, count):
+    client.force_login(co_chair_user)
+
+    response = client.get(f"{REGISTER}?{query}")
+
+    assert response.context["paginator"].count == count
+
+
+@time_machine.travel(datetime.datetime(2015, 1, 1, 12, tzinfo=datetime.UTC))
+def test_overdue_lists_open_actions_past_their_target(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    listed = _all_listed(client, "overdue=on")
+
+    assert listed == {("workshop-on-biometrics", 1), ("roundtable-on-migration-and-transnational-crime", 1)}
+
+
+def test_unticked_overdue_box_hides_nothing(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    response = client.get(f"{REGISTER}?overdue=")
+
+    assert response.context["paginator"].count == 31
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("lead=XX", "Select a valid choice. That choice is not one of the available choices."),
+        ("status=finished", "Select a valid choice. finished is not one of the available choices."),
+        ("target_after=2015-02-30", "Enter a valid date."),
+        ("sort=password", "Select a valid choice. password is not one of the available choices."),
+    ],
+)
+def test_filters_it_cannot_read_give_a_message_not_an_error(client, co_chair_user, query, message):
+    client.force_login(co_chair_user)
+
+    response = client.get(f"{REGISTER}?{query}")
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert "Some filters could not be understood" in response.content.decode()
+
+
+def test_no_match_says_so(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    response = client.get(f"{REGISTER}?q=nothing-like-this")
+
+    assert "No action matches these filters." in response.content.decode()
+
+
+def test_sorting_by_status_follows_the_workflow(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    response = client.get(f"{REGISTER}?sort=-status")
+
+    statuses = [action.status for action in response.context["actions"]]
+    assert statuses[:2] == ["completed", "completed"]
+    assert statuses[2:5] == ["in_progress"] * 3
+
+
+def test_register_pages_by_25(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    first = client.get(REGISTER)
+    second = client.get(f"{REGISTER}?page=2")
+
+    assert (len(first.context["actions"]), len(second.context["actions"])) == (25, 6)
+    assert _listed(first).isdisjoint(_listed(second))
+
+
+def test_filter_state_survives_in_the_page_links(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    response = client.get(f"{REGISTER}?status=not_started&status=planned")
+
+    assert 'href="?status=not_started&amp;status=planned&amp;page=2"' in response.content.decode()
+
+
+@pytest.mark.parametrize("rows", [5, 40])
+def test_register_costs_the_same_queries_for_5_or_40_actions(client, co_chair_user, django_assert_num_queries, rows):
+    lead = MemberFactory()
+    for _ in range(rows):
+        ActionOwnerFactory(member=lead, action=ActionFactory(status=Action.Status.PLANNED))
+    client.force_login(co_chair_user)
+
+    # session, user, the user's groups (member preselection); the chosen lead member;
+    # the count; choices of the lead, owner, theme, initiative, pillar, group and meeting
+    # filters; the page of actions with initiative and theme; their owners with member,
+    # body and forum.
+    with django_assert_num_queries(14):
+        response = client.get(f"{REGISTER}?lead={lead.code}&status=planned")
+
+    assert response.context["paginator"].count == rows
