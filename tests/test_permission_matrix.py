@@ -1,0 +1,122 @@
+"""Every page × every role × GET and POST: who gets what.
+
+The matrix is checked against the URL configuration, so a new page without a row here
+fails the suite instead of shipping with whatever access it happens to have.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from actions.models import Action
+from members.models import Member
+from tests.factories import ActionFactory, BodyFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS, MEMBER, CO_CHAIR, SECRETARIAT = "anonymous", "member_user", "co_chair_user", "secretariat_user"
+ROLES = (ANONYMOUS, MEMBER, CO_CHAIR, SECRETARIAT)
+SIGNED_IN = {MEMBER: 200, CO_CHAIR: 200, SECRETARIAT: 200}
+TO_LOGIN = 302  # anonymous visitors are sent to sign in
+
+# url name -> (how to build the URL, {role: GET status}, {role: POST status}).
+# POST without a valid form is what a forged or empty request looks like.
+MATRIX = {
+    "home": (lambda: reverse("home"), dict.fromkeys(ROLES, 302), dict.fromkeys(ROLES, 302)),
+    "login": (lambda: reverse("login"), dict.fromkeys(ROLES, 200), dict.fromkeys(ROLES, 200)),
+    # Signing out is a POST that ends on the sign-in page; GET changes nothing.
+    "logout": (
+        lambda: reverse("logout"),
+        {ANONYMOUS: TO_LOGIN, **dict.fromkeys(SIGNED_IN, 405)},
+        dict.fromkeys(ROLES, 302),
+    ),
+    "password_change": (lambda: reverse("password_change"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
+    "password_change_done": (lambda: reverse("password_change_done"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
+    "password_reset": (lambda: reverse("password_reset"), dict.fromkeys(ROLES, 200), dict.fromkeys(ROLES, 200)),
+    "password_reset_done": (lambda: reverse("password_reset_done"), dict.fromkeys(ROLES, 200), None),
+    "password_reset_confirm": (
+        lambda: reverse("password_reset_confirm", args=["MQ", "not-a-token"]),
+        dict.fromkeys(ROLES, 200),
+        dict.fromkeys(ROLES, 200),  # an expired link says so, whatever is posted
+    ),
+    "password_reset_complete": (lambda: reverse("password_reset_complete"), dict.fromkeys(ROLES, 200), None),
+    "actions:register": (lambda: reverse("actions:register") + "?all", {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
+    "actions:export": (lambda: reverse("actions:export"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
+    "actions:detail": (lambda: Action.objects.first().get_absolute_url(), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
+    "actions:update-status": (
+        lambda: reverse("actions:update-status", args=[Action.objects.first().pk]),
+        {ANONYMOUS: TO_LOGIN, MEMBER: 405, CO_CHAIR: 405, SECRETARIAT: 405},
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 400},
+    ),
+    "meetings:list": (lambda: reverse("meetings:list"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
+    "meetings:detail": (
+        lambda: reverse("meetings:detail", args=["ahg-som-8-2014"]),
+        {ANONYMOUS: TO_LOGIN, **SIGNED_IN},
+        None,
+    ),
+    "members:list": (lambda: reverse("members:list"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
+    "members:detail": (lambda: reverse("members:detail", args=["ID"]), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
+    "members:group-list": (lambda: reverse("members:group-list"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
+    "members:group-detail": (
+        lambda: reverse("members:group-detail", args=["WGTIP"]),
+        {ANONYMOUS: TO_LOGIN, **SIGNED_IN},
+        None,
+    ),
+}
+# Pages that only read refuse POST; signing in is needed first.
+READ_ONLY_POST = {ANONYMOUS: TO_LOGIN, MEMBER: 405, CO_CHAIR: 405, SECRETARIAT: 405}
+# Django's own forms answer POST with the form again (200) or a redirect once done.
+AUTH_FORM_POST = {"password_change": 200}
+
+
+def _url_names(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # the admin has its own tests
+            yield from _url_names(pattern.url_patterns, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+@pytest.fixture
+def pages(db):
+    """One record of each kind the pages above open."""
+    Member.objects.get_or_create(code="ID", defaults={"name": "Indonesia", "kind": Member.Kind.COUNTRY})
+    MeetingFactory(slug="ahg-som-8-2014")
+    BodyFactory(code="WGTIP")
+    ActionFactory()
+
+
+def test_every_page_has_a_row_in_the_matrix():
+    assert set(_url_names(get_resolver().url_patterns)) == set(MATRIX)
+
+
+def _cases():
+    for name, (_, get_expected, post_expected) in MATRIX.items():
+        for role in ROLES:
+            yield pytest.param(name, role, "get", get_expected[role], id=f"{name}-{role}-GET")
+            if post_expected is not None:
+                post = post_expected[role]
+            elif name in AUTH_FORM_POST:
+                post = TO_LOGIN if role == ANONYMOUS else AUTH_FORM_POST[name]
+            elif get_expected[role] == 200 and role == ANONYMOUS:
+                post = 405
+            else:
+                post = READ_ONLY_POST[role]
+            yield pytest.param(name, role, "post", post, id=f"{name}-{role}-POST")
+
+
+@pytest.mark.parametrize(("name", "role", "method", "expected"), list(_cases()))
+def test_page_answers_each_role_as_the_matrix_says(client, request, pages, name, role, method, expected):
+    if role != ANONYMOUS:
+        client.force_login(request.getfixturevalue(role))
+    url = MATRIX[name][0]()
+    actions_before = Action.objects.values_list("pk", "version").order_by("pk")
+    before = list(actions_before)
+
+    response = getattr(client, method)(url)
+
+    assert response.status_code == expected
+    if role == ANONYMOUS and expected == TO_LOGIN:
+        assert response["Location"].startswith(reverse("login"))
+    assert list(actions_before) == before, "a request changed the record"
