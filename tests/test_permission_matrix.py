@@ -41,9 +41,9 @@ MATRIX = {
     "password_reset_complete": (lambda: reverse("password_reset_complete"), dict.fromkeys(ROLES, 200), None),
     "actions:register": (lambda: reverse("actions:register") + "?all", {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
     "actions:export": (lambda: reverse("actions:export"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
-    "actions:detail": (lambda: Action.objects.first().get_absolute_url(), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
+    "actions:detail": (lambda: Action.objects.get().get_absolute_url(), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
     "actions:update-status": (
-        lambda: reverse("actions:update-status", args=[Action.objects.first().pk]),
+        lambda: reverse("actions:update-status", args=[Action.objects.get().pk]),
         {ANONYMOUS: TO_LOGIN, MEMBER: 405, CO_CHAIR: 405, SECRETARIAT: 405},
         {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 400},
     ),
