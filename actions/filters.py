@@ -9,7 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 
-from actions.models import Action, ActionOwner, Initiative, Theme
+from actions.models import STRATEGY_ORDER, Action, ActionOwner, Initiative, Theme
 from meetings.models import Decision, Meeting, Pillar
 from members.models import Body, BodyMembership, Member
 
@@ -32,9 +32,6 @@ def _members_with_a_part(request: HttpRequest | None) -> Any:
 def _mandating_meetings(request: HttpRequest | None) -> Any:
     mandating = Decision.objects.filter(document__meeting=OuterRef("pk"), actions__isnull=False)
     return Meeting.objects.filter(Exists(mandating)).order_by("start_date")
-
-
-STRATEGY_ORDER = ("initiative__theme__position", "initiative__position", "number")
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -107,6 +104,14 @@ class ActionFilter(django_filters.FilterSet):
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", widget=forms.CheckboxInput, label="Overdue only")
+    stale = django_filters.BooleanFilter(
+        method="filter_stale", widget=forms.CheckboxInput, label="No update for over six months"
+    )
+    updated = django_filters.DateFromToRangeFilter(
+        field_name="updated_at__date",
+        label="Last updated between",
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+    )
     new_work = django_filters.BooleanFilter(
         method="filter_new_work", widget=forms.CheckboxInput, label='"New work" only'
     )
@@ -149,6 +154,9 @@ class ActionFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset: Any, name: str, value: bool | None) -> Any:
         # An unticked box means "all actions", not "actions that are not overdue".
         return queryset.overdue(timezone.localdate()) if value else queryset
+
+    def filter_stale(self, queryset: Any, name: str, value: bool | None) -> Any:
+        return queryset.stale(timezone.localdate()) if value else queryset
 
     def filter_new_work(self, queryset: Any, name: str, value: bool | None) -> Any:
         return queryset.filter(initiative__is_new_work=True) if value else queryset

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings.models import Decision, Document, Meeting, Pillar
 from members.models import Body, BodyMembership, Forum, Member
@@ -57,14 +58,33 @@ class Strategy(models.Model):
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
 
+    def review_due(self, number: int) -> datetime.date:
+        """When review `number` falls due; review 0 is the endorsement itself."""
+        return _add_months(self.endorsed_on, self.review_interval_months * number)
+
     def next_review_due(self, today: datetime.date) -> datetime.date:
         """The first review date after `today`, counting whole intervals from endorsement."""
-        due = self.endorsed_on
-        step = 1
-        while due <= today:
-            due = _add_months(self.endorsed_on, self.review_interval_months * step)
-            step += 1
-        return due
+        number = 1
+        while self.review_due(number) <= today:
+            number += 1
+        return self.review_due(number)
+
+    def last_review_due(self, today: datetime.date) -> datetime.date:
+        """The latest review date on or before `today` (the endorsement, before the first review)."""
+        number = 0
+        while self.review_due(number + 1) <= today:
+            number += 1
+        return self.review_due(number)
+
+    def review_period(self, year: int) -> tuple[datetime.date, datetime.date] | None:
+        """The period the review falling due in `year` looks back on: from the review before
+        it (or the endorsement) to it. None when no review falls due that year."""
+        number = 1
+        while self.review_due(number).year < year:
+            number += 1
+        if self.review_due(number).year != year:
+            return None
+        return self.review_due(number - 1), self.review_due(number)
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
@@ -139,9 +159,23 @@ class Initiative(models.Model):
         return (self.slug,)
 
 
+# The order of the strategy document: theme, initiative, bullet.
+STRATEGY_ORDER = ("initiative__theme__position", "initiative__position", "number")
+
+
 class ActionQuerySet(models.QuerySet["Action"]):
+    def still_open(self) -> "ActionQuerySet":
+        return self.exclude(status__in=Action.CLOSED_STATUSES)
+
     def overdue(self, today: datetime.date) -> "ActionQuerySet":
-        return self.filter(target_date__lt=today).exclude(status__in=Action.CLOSED_STATUSES)
+        return self.still_open().filter(target_date__lt=today)
+
+    def stale(self, today: datetime.date) -> "ActionQuerySet":
+        """Open actions with no update for over six months."""
+        return self.still_open().filter(Q(updated_at__isnull=True) | Q(updated_at__lt=Action.stale_since(today)))
+
+    def updated_since(self, since: datetime.datetime) -> "ActionQuerySet":
+        return self.filter(updated_at__gte=since)
 
     def led_by(self, member: Member, *, via_bodies: bool = False) -> "ActionQuerySet":
         """Actions the member leads or co-leads; with `via_bodies`, also those led by a
@@ -229,6 +263,8 @@ class Action(models.Model):
         DISCONTINUED = "discontinued", "Discontinued"
 
     CLOSED_STATUSES = (Status.COMPLETED, Status.DISCONTINUED)
+    # An open action with no update for this long is stale.
+    STALE_AFTER = datetime.timedelta(days=183)
 
     initiative = models.ForeignKey(Initiative, on_delete=models.PROTECT, related_name="actions")
     number = models.PositiveSmallIntegerField(help_text="Position of the bullet under its initiative, from 1.")
@@ -253,7 +289,7 @@ class Action(models.Model):
     objects = ActionManager.from_queryset(ActionQuerySet)()
 
     class Meta:
-        ordering = ["initiative__theme__position", "initiative__position", "number"]
+        ordering = list(STRATEGY_ORDER)
         constraints = [
             models.UniqueConstraint(name="actions_action_unique_number", fields=["initiative", "number"]),
             models.CheckConstraint(name="actions_action_number_positive", condition=Q(number__gte=1)),
@@ -293,6 +329,12 @@ class Action(models.Model):
             raise ValidationError({"progress": "Progress is a percentage from 0 to 100."})
         if self.status == self.Status.COMPLETED and self.progress != 100:
             raise ValidationError({"progress": "A completed action is 100% done."})
+
+    @classmethod
+    def stale_since(cls, today: datetime.date) -> datetime.datetime:
+        """The moment before which a last update makes an open action stale."""
+        midnight = datetime.datetime.combine(today, datetime.time.min)
+        return timezone.make_aware(midnight) - cls.STALE_AFTER
 
     def is_overdue(self, today: datetime.date) -> bool:
         return self.target_date is not None and self.target_date < today and self.status not in self.CLOSED_STATUSES

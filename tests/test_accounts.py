@@ -13,13 +13,12 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "correct horse battery staple"
 
 
-def test_signing_in_lands_on_the_action_register(client):
+def test_signing_in_lands_on_the_home_page_for_the_users_role(client):
     UserFactory(username="siti")
 
-    response = client.post(reverse("login"), {"username": "siti", "password": PASSWORD})
+    response = client.post(reverse("login"), {"username": "siti", "password": PASSWORD}, follow=True)
 
-    assert response.status_code == 302
-    assert response["Location"] == reverse("actions:register")
+    assert response.redirect_chain == [(reverse("home"), 302), (reverse("actions:register"), 302)]
 
 
 def test_wrong_password_is_refused_with_a_message(client):

@@ -4,6 +4,8 @@ The matrix is checked against the URL configuration, so a new page without a row
 fails the suite instead of shipping with whatever access it happens to have.
 """
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -21,7 +23,14 @@ TO_LOGIN = 302  # anonymous visitors are sent to sign in
 # url name -> (how to build the URL, {role: GET status}, {role: POST status}).
 # POST without a valid form is what a forged or empty request looks like.
 MATRIX = {
-    "home": (lambda: reverse("home"), dict.fromkeys(ROLES, 302), dict.fromkeys(ROLES, 302)),
+    "home": (lambda: reverse("home"), dict.fromkeys(ROLES, 302), None),
+    "dashboard:index": (lambda: reverse("dashboard:index"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
+    "dashboard:review": (lambda: reverse("dashboard:review", args=[2015]), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
+    "dashboard:review-csv": (
+        lambda: reverse("dashboard:review-csv", args=[2015]),
+        {ANONYMOUS: TO_LOGIN, **SIGNED_IN},
+        None,
+    ),
     "login": (lambda: reverse("login"), dict.fromkeys(ROLES, 200), dict.fromkeys(ROLES, 200)),
     # Signing out is a POST that ends on the sign-in page; GET changes nothing.
     "logout": (
@@ -84,7 +93,7 @@ def pages(db):
     Member.objects.get_or_create(code="ID", defaults={"name": "Indonesia", "kind": Member.Kind.COUNTRY})
     MeetingFactory(slug="ahg-som-8-2014")
     BodyFactory(code="WGTIP")
-    ActionFactory()
+    ActionFactory(initiative__theme__strategy__endorsed_on=datetime.date(2014, 8, 6))
 
 
 def test_every_page_has_a_row_in_the_matrix():

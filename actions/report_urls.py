@@ -1,0 +1,11 @@
+from django.urls import path
+
+from actions import report_views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("dashboard/", report_views.dashboard, name="index"),
+    path("reports/review/<int:year>/", report_views.review_report, name="review"),
+    path("reports/review/<int:year>/review.csv", report_views.review_report_csv, name="review-csv"),
+]

@@ -1,0 +1,183 @@
+"""The co-chairs' dashboard: figures worked out by hand, and links that list exactly them."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from actions.models import Action
+from actions.services import action_record_update
+from tests.factories import ActionFactory, ActionOwnerFactory, InitiativeFactory, MemberFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+DASHBOARD = reverse("dashboard:index")
+# A day in the life of the record: every target date of the fixtures has passed.
+TODAY = datetime.datetime(2026, 11, 27, 10, tzinfo=datetime.UTC)
+
+
+def _register_count(client, url: str) -> int:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.context["paginator"].count
+
+
+def _every_link(board):
+    figures = [*board.by_status, board.overdue, board.stale, board.updated_recently]
+    yield from ((f.label, f.count, f.url) for f in figures)
+    for bars in (board.by_theme, board.by_pillar, board.by_lead, board.by_body):
+        for bar in bars:
+            yield bar.label, bar.total, bar.url
+            yield from ((f"{bar.label} / {s.label}", s.count, s.url) for s in bar.segments)
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    assert client.get(DASHBOARD)["Location"] == f"/accounts/login/?next={DASHBOARD}"
+
+
+@pytest.mark.parametrize(
+    ("persona", "landing"),
+    [
+        ("co_chair_user", "/dashboard/"),
+        ("secretariat_user", "/actions/"),
+        ("member_user", "/actions/"),
+    ],
+)
+def test_co_chairs_land_on_the_dashboard_and_others_on_the_register(client, request, persona, landing):
+    client.force_login(request.getfixturevalue(persona))
+
+    assert client.get("/")["Location"] == landing
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_headline_figures_match_the_record_counted_by_hand(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    board = client.get(DASHBOARD).context["board"]
+
+    assert board.total == 31
+    assert [(f.key, f.count) for f in board.by_status] == [
+        ("not_started", 14),
+        ("planned", 12),
+        ("in_progress", 3),
+        ("completed", 2),
+        ("on_hold", 0),
+        ("discontinued", 0),
+    ]
+    assert board.completed_percent == 6
+    # Open with a target date passed: the roundtable (24 Sep 2014), the biometrics workshop
+    # (30 Jun 2014), the WGTIP work plan (30 Jun 2015), two victims' guides steps (2015).
+    assert board.overdue.count == 5
+    # Every open action was last updated on 6 August 2014.
+    assert board.stale.count == 29
+    assert board.updated_recently.count == 0
+    assert board.next_review == datetime.date(2027, 8, 6)
+    assert board.last_review == datetime.date(2026, 8, 6)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_every_figure_bar_and_segment_links_to_exactly_its_actions(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+    board = client.get(DASHBOARD).context["board"]
+
+    links = list(_every_link(board))
+
+    assert len(links) > 60
+    for label, count, url in links:
+        assert _register_count(client, url) == count, label
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_narrowed_dashboard_links_keep_the_narrowing(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    response = client.get(f"{DASHBOARD}?pillar=protection")
+    board = response.context["board"]
+
+    assert board.total == 9
+    assert "By Jakarta Declaration pillar" not in response.content.decode()
+    for label, count, url in _every_link(board):
+        assert "pillar=protection" in url
+        assert _register_count(client, url) == count, label
+
+
+def test_charts_on_a_small_record_with_known_answers(client, co_chair_user):
+    theme = ThemeFactory(title="Returns")
+    initiative = InitiativeFactory(theme=theme)
+    thailand = MemberFactory(name="Testland Thailand")
+    for status, progress in [("planned", 0), ("in_progress", 40), ("in_progress", 60), ("completed", 100)]:
+        ActionOwnerFactory(
+            member=thailand, action=ActionFactory(initiative=initiative, status=status, progress=progress)
+        )
+    ActionFactory(initiative=InitiativeFactory(theme=ThemeFactory(title="Biometrics")), status="on_hold")
+    client.force_login(co_chair_user)
+
+    board = client.get(DASHBOARD).context["board"]
+
+    returns = next(bar for bar in board.by_theme if bar.label == "Returns")
+    assert (returns.total, returns.average_progress) == (4, 50)
+    assert [(s.status, s.count, s.percent) for s in returns.segments] == [
+        ("planned", 1, 25.0),
+        ("in_progress", 2, 50.0),
+        ("completed", 1, 25.0),
+    ]
+    assert [(bar.label, bar.total) for bar in board.by_lead] == [("Testland Thailand", 4)]
+    assert board.completed_percent == 20
+
+
+def test_changes_since_the_last_review_are_listed_with_who_and_when(client, secretariat_user, co_chair_user):
+    action = ActionFactory()
+    when = datetime.datetime(2026, 9, 1, 3, tzinfo=datetime.UTC)
+    with time_machine.travel(TODAY, tick=False):
+        from tests.factories import StrategyFactory
+
+        StrategyFactory(endorsed_on=datetime.date(2014, 8, 6))
+        action_record_update(
+            action=action,
+            author=secretariat_user,
+            status="in_progress",
+            progress=10,
+            target_date=None,
+            note="",
+            recorded_at=when,
+        )
+        client.force_login(co_chair_user)
+        response = client.get(DASHBOARD)
+
+    (change,) = response.context["board"].changes
+    assert (change.action, change.author, change.recorded_at) == (action, secretariat_user, when)
+    assert "Siti Rahman" in response.content.decode()
+
+
+def test_a_filter_it_cannot_read_shows_the_whole_strategy_with_a_message(client, co_chair_user):
+    ActionFactory()
+    client.force_login(co_chair_user)
+
+    response = client.get(f"{DASHBOARD}?lead=NOWHERE")
+
+    assert response.status_code == 200
+    assert response.context["board"].total == 1
+    assert "That filter could not be understood" in response.content.decode()
+
+
+@pytest.mark.parametrize("actions", [4, 40])
+def test_dashboard_costs_the_same_queries_however_many_actions(
+    client, co_chair_user, django_assert_num_queries, actions
+):
+    lead = MemberFactory()
+    for number in range(actions):
+        owner = ActionOwnerFactory(member=lead, action=ActionFactory(status=Action.Status.PLANNED))
+        action_record_update(
+            action=owner.action, author=None, status="in_progress", progress=number % 100, target_date=None, note=""
+        )
+    client.force_login(co_chair_user)
+
+    # session, user, the user's groups; the headline aggregate and status counts; the
+    # strategy; four chart GROUP BYs; the changes and their count; next meetings and
+    # past-but-planned meetings; decisions without action; actions without mandate;
+    # choices of the lead, theme and pillar filters.
+    with django_assert_num_queries(18):
+        response = client.get(DASHBOARD)
+
+    assert response.context["board"].total == actions

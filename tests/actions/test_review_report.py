@@ -1,0 +1,154 @@
+"""The annual review report: the period's start and end rebuilt from the history."""
+
+import csv
+import datetime
+import io
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from actions.models import Action
+from actions.review import build_review_report
+from actions.services import action_record_update
+from tests.factories import ActionFactory, StrategyFactory, ThemeFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.datetime(2026, 11, 27, 10, tzinfo=datetime.UTC)
+
+
+def _at(day: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(f"{day}T09:00:00+07:00")
+
+
+@pytest.fixture
+def strategy():
+    return StrategyFactory(endorsed_on=datetime.date(2014, 8, 6), review_interval_months=12)
+
+
+@pytest.fixture
+def action(strategy):
+    """Planned at endorsement, under way in March 2015, completed in January 2016."""
+    action = ActionFactory(initiative__theme=ThemeFactory(strategy=strategy))
+    for day, status, progress in [
+        ("2014-08-06", "planned", 0),
+        ("2015-03-01", "in_progress", 40),
+        ("2016-01-15", "completed", 100),
+    ]:
+        action_record_update(
+            action=action,
+            author=None,
+            status=status,
+            progress=progress,
+            target_date=None,
+            note="",
+            recorded_at=_at(day),
+        )
+    return action
+
+
+def test_first_review_runs_from_the_endorsement_at_the_8th_ahg_som(strategy):
+    report = build_review_report(strategy=strategy, year=2015, today=datetime.date(2026, 11, 27))
+
+    assert (report.start, report.end, report.is_complete) == (
+        datetime.date(2014, 8, 6),
+        datetime.date(2015, 8, 6),
+        True,
+    )
+
+
+def test_start_and_end_of_a_period_come_from_the_history_not_todays_values(strategy, action):
+    first = build_review_report(strategy=strategy, year=2015, today=datetime.date(2026, 11, 27))
+    second = build_review_report(strategy=strategy, year=2016, today=datetime.date(2026, 11, 27))
+
+    (in_first,) = first.actions
+    (in_second,) = second.actions
+    assert (in_first.at_start.status, in_first.at_end.status) == ("planned", "in_progress")
+    assert [u.recorded_at for u in in_first.updates] == [_at("2015-03-01")]
+    assert (in_second.at_start.status, in_second.at_end.status) == ("in_progress", "completed")
+    assert (second.completed_in_period, first.completed_in_period) == (1, 0)
+    action.refresh_from_db()
+    assert action.status == Action.Status.COMPLETED  # today's value, which the first report ignores
+
+
+def test_an_update_on_the_review_day_counts_in_the_period_it_closes(strategy, action):
+    action_record_update(
+        action=action,
+        author=None,
+        status="on_hold",
+        progress=100,
+        target_date=None,
+        note="Paused.",
+        recorded_at=_at("2016-08-06"),
+    )
+
+    closing = build_review_report(strategy=strategy, year=2016, today=datetime.date(2026, 11, 27))
+    opening = build_review_report(strategy=strategy, year=2017, today=datetime.date(2026, 11, 27))
+
+    assert closing.actions[0].at_end.status == "on_hold"
+    assert opening.actions[0].at_start.status == "on_hold"
+    assert opening.actions[0].updates == []
+
+
+def test_a_period_still_running_is_reported_so_far(strategy, action):
+    report = build_review_report(strategy=strategy, year=2027, today=datetime.date(2026, 11, 27))
+
+    assert (report.start, report.end, report.due, report.is_complete) == (
+        datetime.date(2026, 8, 6),
+        datetime.date(2026, 11, 27),
+        datetime.date(2027, 8, 6),
+        False,
+    )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_report_on_the_record_shows_the_baseline_at_both_ends(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    response = client.get(reverse("dashboard:review", args=[2015]))
+
+    report = response.context["report"]
+    assert len(report.actions) == 31
+    assert (
+        report.status_at_start
+        == report.status_at_end
+        == {
+            "Not started": 14,
+            "Planned": 12,
+            "In progress": 3,
+            "Completed": 2,
+            "On hold": 0,
+            "Discontinued": 0,
+        }
+    )
+    assert (report.updates_in_period, report.overdue_at_end) == (0, 4)
+    assert "review of 6 August 2015" in response.content.decode()
+
+
+@pytest.mark.parametrize("year", [2014, 2099])
+def test_a_year_with_no_review_is_not_found(client, record, co_chair_user, year):
+    client.force_login(co_chair_user)
+
+    assert client.get(reverse("dashboard:review", args=[year])).status_code == 404
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_report_downloads_as_csv_with_a_row_per_action(client, record, member_user):
+    client.force_login(member_user)
+
+    response = client.get(reverse("dashboard:review-csv", args=[2015]))
+
+    body = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    header, *rows = list(csv.reader(io.StringIO(body)))
+    assert header[4:8] == [
+        "status on 2014-08-06",
+        "progress on 2014-08-06 (%)",
+        "status on 2015-08-06",
+        "progress on 2015-08-06 (%)",
+    ]
+    assert len(rows) == 31
+    guides = next(
+        row for row in rows if row[1] == "Policy guides on criminalising migrant smuggling and trafficking in persons"
+    )
+    assert guides[4:9] == ["Completed", "100", "Completed", "100", "0"]
