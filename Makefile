@@ -21,6 +21,7 @@ setup: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_record
 	$(BIN)/python manage.py create_demo_users
+	$(BIN)/python manage.py create_demo_focal_points
 
 run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

@@ -8,6 +8,7 @@ REDIS_URL, SECRET_KEY and DEBUG=false; see `.env.example`.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from balitrack.lib.env import env_bool, env_int, env_list, env_str
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "members",
     "meetings",
     "actions",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +127,24 @@ CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A web request that records work must not hang on a broker that is down: fail fast,
+# the rows stay pending and the next scan queues them again.
+CELERY_BROKER_CONNECTION_TIMEOUT = 3
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BEAT_SCHEDULE = {
+    "scan-review-reminders": {
+        "task": "reminders.tasks.scan_reminders",
+        "schedule": crontab(hour=env_int("REMINDER_HOUR", 8), minute=0),
+    },
+}
+
+# Review reminders: days before a review falls due, and the forums whose members'
+# focal points receive them (the co-chairs always do).
+REMINDER_OFFSETS_DAYS = [int(days) for days in env_list("REMINDER_OFFSETS_DAYS", ["60", "30", "7"])]
+REMINDER_FORUMS = env_list("REMINDER_FORUMS", ["SG"])
+# Links in e-mails point here.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",

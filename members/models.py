@@ -12,6 +12,16 @@ class MemberQuerySet(models.QuerySet["Member"]):
         """The member a document means by `name`, whichever spelling it uses."""
         return self.get(Q(name__iexact=name) | Q(code__iexact=name) | Q(aliases__name__iexact=name))
 
+    def to_remind(self, forum_codes: list[str]) -> "MemberQuerySet":
+        """Members whom review reminders concern: those seated in the given forums (the
+        Steering Group), and the Bali Process co-chairs."""
+        seated = Q(forum_memberships__forum__code__in=forum_codes)
+        co_chairs = Q(forum_memberships__forum__code="BP", forum_memberships__role="co_chair")
+        return self.filter(pk__in=Member.objects.filter(seated | co_chairs).values("pk"))
+
+    def without_focal_point(self) -> "MemberQuerySet":
+        return self.exclude(pk__in=FocalPoint.objects.filter(is_active=True).values("member_id"))
+
 
 class MemberManager(models.Manager["Member"]):
     def get_by_natural_key(self, code: str) -> "Member":

@@ -1,0 +1,32 @@
+from django.contrib import admin
+
+from reminders.models import Reminder, Review
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "due_on", "held_on"]
+    list_filter = ["strategy"]
+    list_editable = ["held_on"]
+    readonly_fields = ["strategy", "number", "due_on"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False  # the scan makes reviews from the strategy's cycle
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    """The reminder log: when, to whom, for which review, delivered or failed with the error."""
+
+    list_display = ["recipient", "kind", "review", "offset_label", "member", "month", "state", "sent_at", "attempts"]
+    list_filter = ["state", "kind", "review"]
+    search_fields = ["recipient", "focal_point__name", "member__name"]
+    list_select_related = ["review__strategy", "member"]
+    date_hierarchy = "created_at"
+    readonly_fields = [field.name for field in Reminder._meta.fields]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
