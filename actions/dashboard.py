@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.urls import reverse
 
 from actions.models import STRATEGY_ORDER, Action, ActionOwner, ActionUpdate, Strategy
 from meetings.models import Decision, Meeting
+from members.models import Member
 
 RECENT = datetime.timedelta(days=90)
 CHANGES_LISTED = 15
@@ -80,6 +82,8 @@ class Dashboard:
     next_meetings: list[Meeting]
     meetings_past_but_planned: int
     decisions_without_action: list[Decision]
+    # Members whom review reminders concern but who have no one to send them to.
+    members_without_focal_point: list[Member]
     actions_without_mandate: list[Action]
 
 
@@ -182,6 +186,9 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
             Decision.objects.filter(verb__in=Decision.FOLLOW_UP_VERBS, actions__isnull=True)
             .select_related("document__meeting")
             .order_by("document__date", "position")
+        ),
+        members_without_focal_point=list(
+            Member.objects.to_remind(settings.REMINDER_FORUMS).without_focal_point().order_by("name")
         ),
         actions_without_mandate=list(
             in_scope.filter(mandates__isnull=True).select_related("initiative").order_by(*STRATEGY_ORDER)

@@ -132,6 +132,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # the rows stay pending and the next scan queues them again.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_TASK_PUBLISH_RETRY = False
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "balitrack")
 CELERY_BEAT_SCHEDULE = {
     "scan-review-reminders": {
         "task": "reminders.tasks.scan_reminders",
@@ -143,6 +144,8 @@ CELERY_BEAT_SCHEDULE = {
 # focal points receive them (the co-chairs always do).
 REMINDER_OFFSETS_DAYS = [int(days) for days in env_list("REMINDER_OFFSETS_DAYS", ["60", "30", "7"])]
 REMINDER_FORUMS = env_list("REMINDER_FORUMS", ["SG"])
+# First wait before retrying a send the mail server refused; it doubles each time.
+REMINDER_RETRY_BACKOFF_SECONDS = env_int("REMINDER_RETRY_BACKOFF_SECONDS", 30)
 # Links in e-mails point here.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

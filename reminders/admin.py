@@ -1,5 +1,7 @@
-from django.contrib import admin
+from django.conf import settings
+from django.contrib import admin, messages
 
+from members.models import Member
 from reminders.models import Reminder, Review
 
 
@@ -27,6 +29,13 @@ class ReminderAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):  # type: ignore[no-untyped-def]
         return False
+
+    def changelist_view(self, request, extra_context=None):  # type: ignore[no-untyped-def]
+        missing = Member.objects.to_remind(settings.REMINDER_FORUMS).without_focal_point().order_by("name")
+        if missing:
+            names = ", ".join(member.name for member in missing)
+            messages.warning(request, f"No review reminder can reach {names}: no active focal point.")
+        return super().changelist_view(request, extra_context)
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

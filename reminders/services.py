@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.dashboard import Scope, build_dashboard
-from actions.models import Action, ActionOwner, Strategy
+from actions.models import Action, ActionOwner, ActionQuerySet, Strategy
 from members.models import FocalPoint, Member
 from reminders.models import Reminder, Review
 
@@ -107,7 +107,7 @@ def _scan_digests(today: datetime.date, result: ScanResult) -> None:
         result.created += _record(rows)
 
 
-def _needing_attention(today: datetime.date) -> QuerySet[Action]:
+def _needing_attention(today: datetime.date) -> ActionQuerySet:
     """Actions that are overdue or have had no update for six months."""
     return Action.objects.filter(pk__in=(Action.objects.overdue(today) | Action.objects.stale(today)).values("pk"))
 
@@ -140,9 +140,7 @@ def _record(rows: list[Reminder]) -> list[Reminder]:
     return list(Reminder.objects.filter(keys, created_at__gte=started))
 
 
-def reminder_send(
-    *, reminder_id: int, now: datetime.datetime | None = None, today: datetime.date | None = None
-) -> str:
+def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None, today: datetime.date | None = None) -> str:
     """Send one reminder if no one else is sending or has sent it. Returns what happened.
 
     The claim is a conditional UPDATE, so of two workers handed the same reminder only one

@@ -5,6 +5,7 @@ import smtplib
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -41,7 +42,7 @@ def _publish(reminder_id: int) -> None:
     bind=True,
     acks_late=True,
     autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=30,
+    retry_backoff=settings.REMINDER_RETRY_BACKOFF_SECONDS,
     retry_backoff_max=3600,
     max_retries=5,
 )

@@ -1,17 +1,32 @@
 """The admin, where the secretariat reads and keeps the record until the browser pages exist."""
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from actions.models import Action, ActionUpdate
+from actions.models import Action, ActionUpdate, Strategy
 from members.models import FocalPoint
+from reminders.models import Reminder, Review
 from tests.factories import ActionFactory, ActionOwnerFactory, ActionUpdateFactory, FocalPointFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
-UNSEEDED = {FocalPoint: FocalPointFactory, Group: lambda: Group.objects.create(name="Test group")}
+
+def _review() -> Review:
+    return Review.objects.create(strategy=Strategy.objects.get(), number=1, due_on=datetime.date(2015, 8, 6))
+
+
+UNSEEDED = {
+    FocalPoint: FocalPointFactory,
+    Group: lambda: Group.objects.create(name="Test group"),
+    Review: _review,
+    Reminder: lambda: Reminder.objects.create(
+        kind="review", review=_review(), offset_days=60, recipient="a@example.org"
+    ),
+}
 REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
 
 

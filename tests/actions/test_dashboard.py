@@ -175,9 +175,9 @@ def test_dashboard_costs_the_same_queries_however_many_actions(
 
     # session, user, the user's groups; the headline aggregate and status counts; the
     # strategy; four chart GROUP BYs; the changes and their count; next meetings and
-    # past-but-planned meetings; decisions without action; actions without mandate;
-    # choices of the lead, theme and pillar filters.
-    with django_assert_num_queries(18):
+    # past-but-planned meetings; decisions without action; Steering Group members without
+    # a focal point; actions without mandate; choices of the lead, theme and pillar filters.
+    with django_assert_num_queries(19):
         response = client.get(DASHBOARD)
 
     assert response.context["board"].total == actions

@@ -110,9 +110,11 @@ def test_a_mail_server_error_is_retried_and_ends_in_one_message(focal_points):
     reminders_scan(today=datetime.date(2015, 6, 7), dispatch=queue.append)
     reminder = Reminder.objects.filter(kind="review").first()
 
-    with mock.patch("django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPServerDisconnected("gone")):
-        with pytest.raises(smtplib.SMTPServerDisconnected):
-            reminder_send(reminder_id=reminder.pk)
+    refusing = mock.patch(
+        "django.core.mail.EmailMultiAlternatives.send", side_effect=smtplib.SMTPServerDisconnected("gone")
+    )
+    with refusing, pytest.raises(smtplib.SMTPServerDisconnected):
+        reminder_send(reminder_id=reminder.pk)
     reminder.refresh_from_db()
     assert (reminder.state, reminder.attempts, reminder.last_error) == ("pending", 1, "SMTPServerDisconnected: gone")
 
