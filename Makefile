@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint format check clean
+.PHONY: run setup test lint format check clean worker
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ setup: $(VENV)/.installed
 
 run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Development: one Celery worker with the beat scheduler inside it (needs Redis at REDIS_URL).
+worker: $(VENV)/.installed
+	$(BIN)/celery -A balitrack worker --beat --loglevel=INFO
 
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -186,3 +186,52 @@ def test_a_review_held_is_no_longer_reminded(focal_points):
 
     assert sent_while_overdue == 6
     assert _review_mail() == []
+
+
+@time_machine.travel(SIXTY_DAYS_BEFORE, tick=False)
+def test_a_broker_that_is_down_loses_nothing_and_the_next_scan_catches_up(
+    focal_points, caplog, django_capture_on_commit_callbacks
+):
+    from kombu.exceptions import OperationalError
+
+    from reminders.tasks import queue_send
+
+    down = mock.patch("reminders.tasks.send_reminder.delay", side_effect=OperationalError("refused"))
+    with down, django_capture_on_commit_callbacks(execute=True):
+        reminders_scan(today=datetime.date(2015, 6, 7), dispatch=queue_send)
+    assert "Could not queue reminder" in caplog.text
+    assert Reminder.objects.exclude(state="pending").count() == 0
+
+    with mock.patch("reminders.tasks.send_reminder.delay") as delay, django_capture_on_commit_callbacks(execute=True):
+        reminders_scan(today=datetime.date(2015, 6, 7), dispatch=queue_send)
+    assert delay.call_count == Reminder.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_schedulers_scanning_at_the_same_moment_record_each_reminder_once(focal_points):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Concurrent writers need PostgreSQL; SQLite takes one writer at a time.")
+    start = threading.Barrier(2)
+    errors = []
+
+    def scan() -> None:
+        try:
+            start.wait()
+            reminders_scan(today=datetime.date(2015, 6, 7), dispatch=lambda reminder_id: None)
+        except Exception as error:  # collected, so the test reports it
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=scan) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert Reminder.objects.filter(kind="review").count() == 6
