@@ -7,6 +7,9 @@ fails the suite instead of shipping with whatever access it happens to have.
 import datetime
 
 import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import Action
@@ -15,9 +18,15 @@ from tests.factories import ActionFactory, BodyFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
-ANONYMOUS, MEMBER, CO_CHAIR, SECRETARIAT = "anonymous", "member_user", "co_chair_user", "secretariat_user"
-ROLES = (ANONYMOUS, MEMBER, CO_CHAIR, SECRETARIAT)
-SIGNED_IN = {MEMBER: 200, CO_CHAIR: 200, SECRETARIAT: 200}
+ANONYMOUS, MEMBER, CO_CHAIR, SECRETARIAT, SUPERUSER = (
+    "anonymous",
+    "member_user",
+    "co_chair_user",
+    "secretariat_user",
+    "superuser",
+)
+ROLES = (ANONYMOUS, MEMBER, CO_CHAIR, SECRETARIAT, SUPERUSER)
+SIGNED_IN = {MEMBER: 200, CO_CHAIR: 200, SECRETARIAT: 200, SUPERUSER: 200}
 TO_LOGIN = 302  # anonymous visitors are sent to sign in
 
 # url name -> (how to build the URL, {role: GET status}, {role: POST status}).
@@ -53,8 +62,8 @@ MATRIX = {
     "actions:detail": (lambda: Action.objects.get().get_absolute_url(), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
     "actions:update-status": (
         lambda: reverse("actions:update-status", args=[Action.objects.get().pk]),
-        {ANONYMOUS: TO_LOGIN, MEMBER: 405, CO_CHAIR: 405, SECRETARIAT: 405},
-        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 400},
+        {ANONYMOUS: TO_LOGIN, MEMBER: 405, CO_CHAIR: 405, SECRETARIAT: 405, SUPERUSER: 405},
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 400, SUPERUSER: 400},
     ),
     "meetings:list": (lambda: reverse("meetings:list"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
     "meetings:detail": (
@@ -72,7 +81,7 @@ MATRIX = {
     ),
 }
 # Pages that only read refuse POST; signing in is needed first.
-READ_ONLY_POST = {ANONYMOUS: TO_LOGIN, MEMBER: 405, CO_CHAIR: 405, SECRETARIAT: 405}
+READ_ONLY_POST = {ANONYMOUS: TO_LOGIN, MEMBER: 405, CO_CHAIR: 405, SECRETARIAT: 405, SUPERUSER: 405}
 # Django's own forms answer POST with the form again (200) or a redirect once done.
 AUTH_FORM_POST = {"password_change": 200}
 
@@ -120,12 +129,33 @@ def test_page_answers_each_role_as_the_matrix_says(client, request, pages, name,
     if role != ANONYMOUS:
         client.force_login(request.getfixturevalue(role))
     url = MATRIX[name][0]()
-    actions_before = Action.objects.values_list("pk", "version").order_by("pk")
-    before = list(actions_before)
 
-    response = getattr(client, method)(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url)
 
     assert response.status_code == expected
     if role == ANONYMOUS and expected == TO_LOGIN:
         assert response["Location"].startswith(reverse("login"))
-    assert list(actions_before) == before, "a request changed the record"
+    if method == "get" or expected != 200:
+        # Reading changes nothing, and neither does a refused request; only the session moves.
+        assert _writes(queries) == [], _writes(queries)
+
+
+def _writes(queries) -> list[str]:
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+        and "django_session" not in query["sql"]
+    ]
+
+
+@pytest.mark.parametrize("name", list(MATRIX))
+def test_a_post_without_a_csrf_token_is_refused(pages, secretariat_user, name):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(secretariat_user)
+
+    response = client.post(MATRIX[name][0](), {"status": "completed", "progress": "100", "version": "0"})
+
+    assert response.status_code == 403
+    assert Action.objects.get().version == 0
