@@ -2,21 +2,35 @@
 
 import datetime
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-# However active, a session ends this long after signing in.
+# A session ends after this long without a request...
+IDLE_LIMIT = datetime.timedelta(minutes=30)
+# ...and this long after signing in, however active.
 SESSION_LIFETIME = datetime.timedelta(hours=12)
-SIGNED_IN_AT = "signed_in_at"
+# "Last seen" is written at most this often, so most requests write nothing.
+SEEN_RESOLUTION = datetime.timedelta(minutes=1)
+SIGNED_IN_AT, LAST_SEEN = "signed_in_at", "last_seen"
+
+
+@receiver(user_logged_in)
+def _start_session_clock(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        now = timezone.now().isoformat()
+        request.session[SIGNED_IN_AT] = request.session[LAST_SEEN] = now
 
 
 class SignedInPagesMiddleware:
-    """No signed-in page is stored by a browser or proxy, and a session lasts 12 hours at most
-    (idle sessions end sooner, by SESSION_COOKIE_AGE)."""
+    """No signed-in page is stored by a browser or proxy; idle and over-long sessions end."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -24,11 +38,19 @@ class SignedInPagesMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
             now = timezone.now()
-            started = request.session.setdefault(SIGNED_IN_AT, now.isoformat())
-            if now - datetime.datetime.fromisoformat(started) > SESSION_LIFETIME:
+            signed_in_at = _moment(request.session.get(SIGNED_IN_AT), now)
+            last_seen = _moment(request.session.get(LAST_SEEN), now)
+            if now - last_seen > IDLE_LIMIT or now - signed_in_at > SESSION_LIFETIME:
                 logout(request)
-                return redirect(f"{redirect('login').url}?next={request.path}")
+                return redirect(f"{reverse('login')}?next={request.path}")
+            if now - last_seen >= SEEN_RESOLUTION or SIGNED_IN_AT not in request.session:
+                request.session[LAST_SEEN] = now.isoformat()
+                request.session.setdefault(SIGNED_IN_AT, now.isoformat())
         response = self.get_response(request)
         if request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def _moment(stamp: str | None, default: datetime.datetime) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(stamp) if stamp else default

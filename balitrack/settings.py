@@ -5,6 +5,7 @@ folder, DEBUG on, e-mail printed to the console. Production sets DATABASE_URL,
 REDIS_URL, SECRET_KEY and DEBUG=false; see `.env.example`.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "csp",
+    "axes",
     "members",
     "meetings",
     "actions",
@@ -55,6 +57,8 @@ MIDDLEWARE = [
     "balitrack.middleware.SignedInPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "balitrack.urls"
@@ -124,9 +128,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# Sessions end after 30 minutes without a request (and after 12 hours in all: middleware).
-SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions end after 30 minutes without a request and 12 hours in all
+# (balitrack.middleware); the cookie itself never outlives the 12 hours.
+SESSION_COOKIE_AGE = 12 * 60 * 60
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
@@ -150,6 +154,19 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+
+# Sign-in protection: 5 failures for one account or from one address lock it for 15
+# minutes; failures older than that are forgotten. Attempts are logged in the admin.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -53,7 +53,8 @@ def test_forgotten_password_is_reset_through_an_emailed_link(client):
         {"new_password1": "a brand new long password", "new_password2": "a brand new long password"},
     )
     assert response["Location"] == reverse("password_reset_complete")
-    assert client.login(username="siti", password="a brand new long password")
+    signed_in = client.post(reverse("login"), {"username": "siti", "password": "a brand new long password"})
+    assert signed_in["Location"] == reverse("home")
 
 
 def test_reset_for_an_unknown_address_reveals_nothing(client):

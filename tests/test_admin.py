@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -20,6 +21,12 @@ def _review() -> Review:
 
 
 UNSEEDED = {
+    AccessAttempt: lambda: AccessAttempt.objects.create(
+        username="siti", ip_address="192.0.2.1", user_agent="test", failures_since_start=1
+    ),
+    AccessFailureLog: lambda: AccessFailureLog.objects.create(
+        username="siti", ip_address="192.0.2.1", user_agent="test"
+    ),
     FocalPoint: FocalPointFactory,
     Group: lambda: Group.objects.create(name="Test group"),
     Review: _review,

@@ -51,9 +51,7 @@ def test_signed_in_pages_are_never_stored(client, co_chair_user):
 
 
 def test_session_cookie_is_http_only_and_lax(client, co_chair_user):
-    client.force_login(co_chair_user)
-
-    response = client.get(REGISTER)
+    response = client.post(reverse("login"), {"username": "james", "password": "correct horse battery staple"})
 
     cookie = response.cookies["sessionid"]
     assert (cookie["httponly"], cookie["samesite"]) == (True, "Lax")
