@@ -16,3 +16,5 @@ urlpatterns = [
     path("", include("members.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "balitrack.views.server_error"

@@ -1,0 +1,25 @@
+"""Error pages. They render without the database: when it is down, they are all there is."""
+
+import sys
+
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler. A database that cannot be reached is not our bug: say so, as a 503
+    that asks the browser to retry, rather than as an error in BaliTrack."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DatabaseError) and not _is_bad_query(error):
+        response = HttpResponse(render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(render_to_string("500.html"), status=500)
+
+
+def _is_bad_query(error: DatabaseError) -> bool:
+    # ProgrammingError and IntegrityError mean the database answered: those are bugs.
+    from django.db import IntegrityError, ProgrammingError
+
+    return isinstance(error, IntegrityError | ProgrammingError)
