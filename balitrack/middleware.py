@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -54,3 +54,22 @@ class SignedInPagesMiddleware:
 
 def _moment(stamp: str | None, default: datetime.datetime) -> datetime.datetime:
     return datetime.datetime.fromisoformat(stamp) if stamp else default
+
+
+class RejectNulBytesMiddleware:
+    """A NUL character in an address or a form is never meant, and PostgreSQL refuses it in
+    any query: answer 400 with a plain message before it reaches a view."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        values = [request.path, *request.GET.keys(), *(v for _, vs in request.GET.lists() for v in vs)]
+        if request.method == "POST":
+            values += [*request.POST.keys(), *(v for _, vs in request.POST.lists() for v in vs)]
+        if any("\x00" in value for value in values):
+            return HttpResponseBadRequest(
+                "This address or form contains a character BaliTrack cannot read (NUL). Nothing was saved.",
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
