@@ -123,54 +123,37 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
             scope.register_url(updated_after=recent_since.isoformat()),
         ),
         stale=Figure("No update for over six months", headline["stale"], scope.register_url(stale="on")),
-        # A chart of the dimension the dashboard is narrowed to would have one row: left out.
-        by_theme=[]
-        if "theme" in scope.params
-        else _bars(
-            in_scope.values("initiative__theme__slug", "initiative__theme__title", "initiative__theme__position"),
+        by_theme=_bars(
+            in_scope,
+            param="theme",
             key="initiative__theme__slug",
             label="initiative__theme__title",
             order="initiative__theme__position",
-            status="status",
-            progress="progress",
             scope=scope,
-            extra=lambda slug: {"theme": slug},
         ),
-        by_pillar=[]
-        if "pillar" in scope.params
-        else _bars(
-            in_scope.filter(pillars__isnull=False).values("pillars__code", "pillars__name", "pillars__order"),
+        by_pillar=_bars(
+            in_scope.filter(pillars__isnull=False),
+            param="pillar",
             key="pillars__code",
             label="pillars__name",
             order="pillars__order",
-            status="status",
-            progress="progress",
             scope=scope,
-            extra=lambda code: {"pillar": code},
         ),
-        by_lead=[]
-        if "lead" in scope.params
-        else _bars(
-            ActionOwner.objects.filter(
-                action__in=in_scope, role__in=ActionOwner.LEADING_ROLES, member__isnull=False
-            ).values("member__code", "member__name"),
+        by_lead=_bars(
+            ActionOwner.objects.filter(action__in=in_scope, role__in=ActionOwner.LEADING_ROLES, member__isnull=False),
+            param="lead",
             key="member__code",
             label="member__name",
             order="member__name",
-            status="action__status",
-            progress="action__progress",
             scope=scope,
-            extra=lambda code: {"lead": code},
         ),
         by_body=_bars(
-            ActionOwner.objects.filter(action__in=in_scope, body__isnull=False).values("body__code", "body__name"),
+            ActionOwner.objects.filter(action__in=in_scope, body__isnull=False),
+            param="group",
             key="body__code",
             label="body__name",
             order="body__name",
-            status="action__status",
-            progress="action__progress",
             scope=scope,
-            extra=lambda code: {"group": code},
         ),
         changes=list(changes.order_by("-recorded_at")[:CHANGES_LISTED]),
         changes_count=changes.count(),
@@ -196,35 +179,35 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
     )
 
 
-def _bars(
-    rows: Any,
-    *,
-    key: str,
-    label: str,
-    order: str,
-    status: str,
-    progress: str,
-    scope: Scope,
-    extra: Any,
-) -> list[Bar]:
-    """One bar per value of `key`, from a single GROUP BY query over (key, status); each
-    bar and segment links to the register with `extra(value)` added to the scope."""
-    grouped = rows.values(key, label, order, status).annotate(n=Count("pk"), progress_sum=Sum(progress)).order_by()
+def _bars(rows: Any, *, param: str, key: str, label: str, order: str, scope: Scope) -> list[Bar]:
+    """One bar per value of `key`, from a single GROUP BY query over (key, status); each bar
+    and segment links to the register with `param=value` added to the scope. `rows` are
+    actions, or owner rows of actions.
+
+    A chart of the dimension the dashboard is narrowed to would have one row: left out."""
+    if param in scope.params:
+        return []
+    through = "" if rows.model is Action else "action__"
+    grouped = (
+        rows.values(key, label, order, f"{through}status")
+        .annotate(n=Count("pk"), progress_sum=Sum(f"{through}progress"))
+        .order_by()
+    )
     totals: dict[str, dict[str, Any]] = {}
     for row in grouped:
         bar = totals.setdefault(
             row[key], {"label": row[label], "order": row[order], "statuses": {}, "n": 0, "progress": 0}
         )
-        bar["statuses"][row[status]] = row["n"]
+        bar["statuses"][row[f"{through}status"]] = row["n"]
         bar["n"] += row["n"]
         bar["progress"] += row["progress_sum"] or 0
     return [
         Bar(
             label=bar["label"],
-            url=scope.register_url(**extra(value)),
+            url=scope.register_url(**{param: value}),
             total=bar["n"],
             average_progress=round(bar["progress"] / bar["n"]),
-            segments=list(_segments(bar["statuses"], bar["n"], scope, extra(value))),
+            segments=list(_segments(bar["statuses"], bar["n"], scope, {param: value})),
         )
         for value, bar in sorted(totals.items(), key=lambda item: (item[1]["order"], item[1]["label"]))
     ]
