@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint format check clean worker
+.PHONY: run setup test lint format check clean worker bench load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,15 @@ format: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+# Speed at scale (BENCHMARKS.md): needs the database generate_scale_data filled.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/balitrack_scale
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
+
+# Mixed reads and status updates from several users; fails on any error or lost update.
+load: $(VENV)/.installed
+	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
