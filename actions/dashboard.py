@@ -6,21 +6,27 @@ the number of actions and updates.
 """
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Avg, Count, Q, QuerySet, Sum
 from django.urls import reverse
+from django.utils import timezone
 
 from actions.models import STRATEGY_ORDER, Action, ActionOwner, ActionUpdate, Strategy
+from actions.record_version import record_version
 from meetings.models import Decision, Meeting
 from members.models import Member
 
 RECENT = datetime.timedelta(days=90)
 CHANGES_LISTED = 15
+# A large record can have tens of thousands of gaps; the dashboard names the first and counts all.
+GAPS_LISTED = 20
 
 
 @dataclass(frozen=True)
@@ -82,31 +88,67 @@ class Dashboard:
     next_meetings: list[Meeting]
     meetings_past_but_planned: int
     decisions_without_action: list[Decision]
+    decisions_without_action_count: int
     # Members whom review reminders concern but who have no one to send them to.
     members_without_focal_point: list[Member]
     actions_without_mandate: list[Action]
+    actions_without_mandate_count: int
+
+
+def cached_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetime.date) -> Dashboard:
+    """The dashboard from the cache while the record and the day are unchanged; built and
+    cached otherwise. The version is read before building, so a change committed while a
+    dashboard is being built leaves it under the old key, where no one looks again."""
+    key = dashboard_cache_key(scope=scope, today=today)
+    cache = caches["dashboard"]
+    board: Dashboard | None = cache.get(key)
+    if board is None:
+        board = build_dashboard(actions=actions, scope=scope, today=today)
+        cache.set(key, board)
+    return board
+
+
+def dashboard_cache_key(*, scope: Scope, today: datetime.date) -> str:
+    """Changes with the record, the day (overdue and stale figures count from it) and the scope."""
+    scope_key = "&".join(f"{name}={value}" for name, value in sorted(scope.params.items()))
+    return hashlib.sha256(f"{record_version()}|{today.isoformat()}|{scope_key}".encode()).hexdigest()
 
 
 def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetime.date) -> Dashboard:
     """The dashboard over `actions` (the whole register, or the part the scope narrows to)."""
-    in_scope = Action.objects.filter(pk__in=actions.values("pk"))
+    # Unnarrowed, the whole table: no "id IN (all ids)" for PostgreSQL to hash first.
+    in_scope = Action.objects.filter(pk__in=actions.values("pk")) if scope.params else Action.objects.all()
     recent_since = today - RECENT
+    still_open = ~Q(status__in=Action.CLOSED_STATUSES)
+    # "id IN (mandated ids)" rather than a correlated EXISTS: PostgreSQL hashes the list
+    # once instead of probing it per action inside the aggregate.
+    mandated = Q(pk__in=Action.mandates.through.objects.values("action_id"))
+    # One pass over the actions for every headline figure. The conditions are those of the
+    # register's filters (ActionQuerySet.overdue, .stale, "last updated between"), so each
+    # figure's link lists exactly what it counts.
     headline = in_scope.aggregate(
         total=Count("pk"),
         average=Avg("progress"),
-        overdue=Count("pk", filter=Q(pk__in=in_scope.overdue(today).values("pk"))),
-        stale=Count("pk", filter=Q(pk__in=in_scope.stale(today).values("pk"))),
-        # The same test as the register's "last updated between" filter, so the link lists these.
+        overdue=Count("pk", filter=still_open & Q(target_date__lt=today)),
+        stale=Count(
+            "pk", filter=still_open & (Q(updated_at__isnull=True) | Q(updated_at__lt=Action.stale_since(today)))
+        ),
         recent=Count("pk", filter=Q(updated_at__date__gte=recent_since)),
+        without_mandate=Count("pk", filter=~mandated),
+        **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in Action.Status},
     )
-    status_counts = dict(in_scope.values_list("status").annotate(n=Count("pk")).order_by())
+    status_counts: dict[str, int] = {status.value: headline[f"status_{status}"] for status in Action.Status}
     total = headline["total"]
 
     strategy = Strategy.objects.order_by("-endorsed_on").first()
     last_review = strategy.last_review_due(today) if strategy else None
-    changes = ActionUpdate.objects.filter(action__in=in_scope).select_related("action__initiative", "author")
+    changes = ActionUpdate.objects.select_related("action__initiative", "author")
+    if scope.params:
+        changes = changes.filter(action__in=in_scope)
     if last_review:
-        changes = changes.filter(recorded_at__date__gte=last_review)
+        # A bound on recorded_at itself rather than on its date, so the index on it is used.
+        changes = changes.filter(recorded_at__gte=_midnight(last_review))
+    decisions_without_action = Decision.objects.filter(verb__in=Decision.FOLLOW_UP_VERBS, actions__isnull=True)
 
     return Dashboard(
         total=total,
@@ -166,17 +208,24 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
         meetings_past_but_planned=Meeting.objects.filter(status=Meeting.Status.PLANNED, start_date__lt=today).count(),
         # Record-wide: these are gaps in the record itself, whatever the dashboard is narrowed to.
         decisions_without_action=list(
-            Decision.objects.filter(verb__in=Decision.FOLLOW_UP_VERBS, actions__isnull=True)
-            .select_related("document__meeting")
-            .order_by("document__date", "position")
+            decisions_without_action.select_related("document__meeting").order_by("document__date", "position")[
+                :GAPS_LISTED
+            ]
         ),
+        decisions_without_action_count=decisions_without_action.count(),
         members_without_focal_point=list(
             Member.objects.to_remind(settings.REMINDER_FORUMS).without_focal_point().order_by("name")
         ),
         actions_without_mandate=list(
-            in_scope.filter(mandates__isnull=True).select_related("initiative").order_by(*STRATEGY_ORDER)
+            in_scope.filter(~mandated).select_related("initiative").order_by(*STRATEGY_ORDER)[:GAPS_LISTED]
         ),
+        actions_without_mandate_count=headline["without_mandate"],
     )
+
+
+def _midnight(day: datetime.date) -> datetime.datetime:
+    """The start of `day` in Bangkok time, where the dashboard's days begin."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _bars(rows: Any, *, param: str, key: str, label: str, order: str, scope: Scope) -> list[Bar]:

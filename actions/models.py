@@ -499,3 +499,14 @@ class ActionUpdate(models.Model):
             raise ValidationError({"progress": "A completed action is 100% done."})
         if self.status in self.STATUSES_NEEDING_NOTE and not self.note.strip():
             raise ValidationError({"note": "Say why the action is on hold or discontinued."})
+
+
+class RecordVersion(models.Model):
+    """A token that changes with every change to the record, so that a cached page can tell
+    whether it is still true. One row; `actions.record_version` replaces its token in the
+    same transaction as the change, and the dashboard's cache key includes it."""
+
+    token = models.CharField(max_length=32)
+
+    def __str__(self) -> str:
+        return self.token

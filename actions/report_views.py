@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from actions.dashboard import Scope, build_dashboard
+from actions.dashboard import Scope, cached_dashboard
 from actions.filters import ActionFilter
 from actions.models import Action, Strategy
 from actions.review import build_review_report
@@ -34,7 +34,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         messages.error(request, "That filter could not be understood; the dashboard shows the whole strategy.")
         actions, scope = Action.objects.all(), Scope()
     context = {
-        "board": build_dashboard(actions=actions, scope=scope, today=today),
+        "board": cached_dashboard(actions=actions, scope=scope, today=today),
         "scope": scope,
         "scope_filter": scope_filter,
         "statuses": Action.Status.choices,

@@ -201,6 +201,24 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# The dashboard's cache, keyed on the record's version (actions.record_version), so every
+# change invalidates it whichever worker made it. Where REDIS_URL is set, Redis, shared by
+# all workers: a Redis that is down or paused is a cache miss after a short timeout, never
+# an error (balitrack.lib.cache). Without it (the embedded default), each process's memory.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "dashboard": {
+        "BACKEND": "balitrack.lib.cache.FailSafeRedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "balitrack-dashboard",
+        # A backstop for changes made behind the models' backs (bulk loads, raw SQL).
+        "TIMEOUT": 600,
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+    }
+    if env_str("REDIS_URL")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dashboard", "TIMEOUT": 600},
+}
+
 # Review reminders: days before a review falls due, and the forums whose members'
 # focal points receive them (the co-chairs always do).
 REMINDER_OFFSETS_DAYS = [int(days) for days in env_list("REMINDER_OFFSETS_DAYS", ["60", "30", "7"])]

@@ -6,6 +6,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+# Imported for its sign-in receiver: without it, a test that runs before any request has
+# loaded the middleware signs in without the session clock, and its first page writes the
+# session (three more queries).
+import balitrack.middleware  # noqa: F401
 from actions.models import Action
 from actions.services import action_record_update
 from tests.factories import ActionFactory, ActionOwnerFactory, InitiativeFactory, MemberFactory, ThemeFactory
@@ -173,11 +177,30 @@ def test_dashboard_costs_the_same_queries_however_many_actions(
         )
     client.force_login(co_chair_user)
 
-    # session, user, the user's groups; the headline aggregate and status counts; the
-    # strategy; four chart GROUP BYs; the changes and their count; next meetings and
-    # past-but-planned meetings; decisions without action; Steering Group members without
-    # a focal point; actions without mandate; choices of the lead, theme and pillar filters.
-    with django_assert_num_queries(19):
+    # session, user; the record's version (the cache key); the headline aggregate (status
+    # counts and actions without mandate in it); the strategy; four chart GROUP BYs; the
+    # changes and their count; next meetings and past-but-planned meetings; decisions
+    # without action and their count; Steering Group members without a focal point; actions
+    # without mandate; choices of the lead, theme and pillar filters.
+    with django_assert_num_queries(20):
         response = client.get(DASHBOARD)
 
     assert response.context["board"].total == actions
+
+    # From the cache: session, user, the record's version, the three filters' choices.
+    with django_assert_num_queries(6):
+        client.get(DASHBOARD)
+
+
+def test_gaps_in_the_record_are_counted_in_full_and_the_first_listed(client, co_chair_user):
+    initiative = InitiativeFactory()
+    for number in range(1, 26):
+        ActionFactory(initiative=initiative, number=number)
+    client.force_login(co_chair_user)
+
+    response = client.get(DASHBOARD)
+    board = response.context["board"]
+
+    assert board.actions_without_mandate_count == 25
+    assert [action.number for action in board.actions_without_mandate] == list(range(1, 21))
+    assert "The first 20 of 25, in the strategy's order." in response.content.decode()
