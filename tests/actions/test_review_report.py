@@ -152,3 +152,30 @@ def test_report_downloads_as_csv_with_a_row_per_action(client, record, member_us
         row for row in rows if row[1] == "Policy guides on criminalising migrant smuggling and trafficking in persons"
     )
     assert guides[4:9] == ["Completed", "100", "Completed", "100", "0"]
+
+
+@pytest.mark.parametrize("years_of_history", [1, 8])
+def test_report_costs_five_queries_however_long_the_history(strategy, django_assert_num_queries, years_of_history):
+    action = ActionFactory(initiative__theme=ThemeFactory(strategy=strategy))
+    for year in range(2014, 2014 + years_of_history):
+        for month, status in [(3, "planned"), (9, "in_progress")]:
+            action_record_update(
+                action=action,
+                author=None,
+                status=status,
+                progress=10,
+                target_date=None,
+                note="",
+                recorded_at=_at(f"{year}-{month:02}-01"),
+            )
+    last_year = 2014 + years_of_history
+
+    # the actions with the id of their last update before the period; their initiatives;
+    # their themes; those updates; the updates in the period.
+    with django_assert_num_queries(5):
+        report = build_review_report(strategy=strategy, year=last_year, today=datetime.date(2026, 11, 27))
+
+    (entry,) = report.actions
+    assert entry.at_start.recorded_at == _at(f"{last_year - 1}-03-01")
+    assert [u.recorded_at for u in entry.updates] == [_at(f"{last_year - 1}-09-01")]
+    assert entry.at_end == entry.updates[-1]
