@@ -42,7 +42,16 @@ INSTALLED_APPS = [
     "meetings",
     "actions",
     "reminders",
+    "audit",
 ]
+
+# Whose changes the audit trail records: every model of the record's apps, users and
+# their groups, and reviews. The reminder log is left out: it is itself a log, with
+# its own attempts and times, written by the worker many times a day.
+AUDITED_APPS = ["members", "meetings", "actions"]
+AUDITED_MODELS = ["auth.User", "auth.Group", "reminders.Review"]
+# Bookkeeping rows inside those apps that are not part of the record.
+UNAUDITED_MODELS = ["actions.RecordVersion"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -53,6 +62,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication, so that every audit event can name the user.
+    "audit.middleware.AuditMiddleware",
     # Default deny: every page needs a signed-in user unless its view says otherwise.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "balitrack.middleware.SignedInPagesMiddleware",

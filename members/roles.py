@@ -27,6 +27,8 @@ RECORD_APPS = ("members", "meetings", "actions")
 HIDDEN_FROM_MEMBERS = ("view_focalpoint", "view_profile")
 # History is appended, never rewritten: no role may change or delete it.
 NEVER_GRANTED = ("change_actionupdate", "delete_actionupdate")
+# The secretariat reads the audit trail; nobody may edit it.
+SECRETARIAT_EXTRA = {"audit": ("view_auditevent",)}
 
 
 def sync_role_groups(group_model: Any, permission_model: Any) -> None:
@@ -37,14 +39,29 @@ def sync_role_groups(group_model: Any, permission_model: Any) -> None:
     """
     record = permission_model.objects.filter(content_type__app_label__in=RECORD_APPS)
     viewing = record.filter(codename__startswith="view_")
+    extra = permission_model.objects.none()
+    for app_label, codenames in SECRETARIAT_EXTRA.items():
+        extra |= permission_model.objects.filter(content_type__app_label=app_label, codename__in=codenames)
     grants = {
-        Role.SECRETARIAT: record.exclude(codename__in=NEVER_GRANTED),
+        Role.SECRETARIAT: record.exclude(codename__in=NEVER_GRANTED) | extra,
         Role.CO_CHAIRS: viewing,
         Role.MEMBERS: viewing.exclude(codename__in=HIDDEN_FROM_MEMBERS),
     }
     for role, permissions in grants.items():
         group, _ = group_model.objects.get_or_create(name=role.value)
         group.permissions.set(permissions)
+
+
+def sync_role_groups_in_migration(apps: Any) -> None:
+    """Run the policy from a migration, making first the permissions that Django would
+    otherwise only make after the last migration."""
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def has_role(user: User | AnonymousUser, role: Role) -> bool:

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actions.models import Action
+from audit.models import AuditEvent
 from members.models import Member
 from tests.factories import ActionFactory, BodyFactory, MeetingFactory
 
@@ -137,8 +138,16 @@ def test_page_answers_each_role_as_the_matrix_says(client, request, pages, name,
     if role == ANONYMOUS and expected == TO_LOGIN:
         assert response["Location"].startswith(reverse("login"))
     if method == "get" or expected >= 400:
-        # Reading changes nothing, and neither does a refused request; only the session moves.
+        # Reading changes nothing, and neither does a refused request; only the session
+        # moves, and a refusal is written to the audit trail.
         assert _writes(queries) == [], _writes(queries)
+    refusals = AuditEvent.objects.filter(kind=AuditEvent.Kind.PERMISSION_DENIED)
+    if expected == 403:
+        refusal = refusals.get()
+        assert refusal.source == f"{method.upper()} {url}"
+        assert refusal.username == (request.getfixturevalue(role).username if role != ANONYMOUS else "")
+    else:
+        assert not refusals.exists()
 
 
 def _writes(queries) -> list[str]:
@@ -147,6 +156,7 @@ def _writes(queries) -> list[str]:
         for query in queries.captured_queries
         if query["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
         and "django_session" not in query["sql"]
+        and "audit_auditevent" not in query["sql"]
     ]
 
 
@@ -159,3 +169,4 @@ def test_a_post_without_a_csrf_token_is_refused(pages, secretariat_user, name):
 
     assert response.status_code == 403
     assert Action.objects.get().version == 0
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.PERMISSION_DENIED).count() == 1

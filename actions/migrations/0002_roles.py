@@ -4,19 +4,14 @@ Permissions are normally made after all migrations run; they are made here first
 so that the groups can be given them on a brand-new database.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 # The policy lives beside the roles so that tests can restore it after a flush.
-from members.roles import sync_role_groups
+from members.roles import sync_role_groups_in_migration
 
 
 def create_groups(apps, schema_editor):
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    sync_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    sync_role_groups_in_migration(apps)
 
 
 def remove_groups(apps, schema_editor):

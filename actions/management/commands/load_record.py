@@ -9,6 +9,10 @@ from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from audit.models import AuditEvent
+from audit.recording import record
 
 RECORD_FIXTURES = [
     "members.yaml",
@@ -23,5 +27,8 @@ RECORD_FIXTURES = [
 class Command(BaseCommand):
     help = "Load the Bali Process record (members, meetings, decisions, the strategy) from fixtures/."
 
+    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("loaddata", *RECORD_FIXTURES, verbosity=options["verbosity"])
+        # One event for the whole load rather than one per record: nobody made these changes.
+        record(AuditEvent.Kind.IMPORTED, changes={"fixtures": [None, RECORD_FIXTURES]})

@@ -1,0 +1,51 @@
+"""Who is acting in the current request, task or command, for the audit trail to name.
+
+Model signals carry no request, so the request's user and address are kept in a
+context variable for the length of the request.
+"""
+
+import contextlib
+import contextvars
+import dataclasses
+import sys
+from collections.abc import Iterator
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import HttpRequest
+
+
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    user: AbstractBaseUser | AnonymousUser | None
+    ip_address: str | None
+    source: str
+
+
+def _process_name() -> str:
+    # Outside a request, the command or worker that runs, e.g. "manage.py load_record".
+    return " ".join(arg.rsplit("/", 1)[-1] for arg in sys.argv[:2])[:200]
+
+
+_current: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("audit_actor", default=None)
+
+
+def current_actor() -> Actor:
+    return _current.get() or Actor(user=None, ip_address=None, source=_process_name())
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    return Actor(
+        user=getattr(request, "user", None),
+        # REMOTE_ADDR only: a forwarded-for header is whatever the client says it is.
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+        source=f"{request.method} {request.path}"[:200],
+    )
+
+
+@contextlib.contextmanager
+def acting(actor: Actor) -> Iterator[None]:
+    token = _current.set(actor)
+    try:
+        yield
+    finally:
+        _current.reset(token)
