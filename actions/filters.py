@@ -1,6 +1,7 @@
 """The action register's filters. Each wraps an ActionQuerySet method, and only the
 orderings listed here can be asked for."""
 
+import datetime
 from typing import Any
 
 import django_filters
@@ -32,6 +33,10 @@ def _members_with_a_part(request: HttpRequest | None) -> Any:
 def _mandating_meetings(request: HttpRequest | None) -> Any:
     mandating = Decision.objects.filter(document__meeting=OuterRef("pk"), actions__isnull=False)
     return Meeting.objects.filter(Exists(mandating)).order_by("start_date")
+
+
+def _start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
@@ -108,7 +113,7 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_stale", widget=forms.CheckboxInput, label="No update for over six months"
     )
     updated = django_filters.DateFromToRangeFilter(
-        field_name="updated_at__date",
+        method="filter_updated",
         label="Last updated between",
         widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
@@ -157,6 +162,15 @@ class ActionFilter(django_filters.FilterSet):
 
     def filter_stale(self, queryset: Any, name: str, value: bool | None) -> Any:
         return queryset.stale(timezone.localdate()) if value else queryset
+
+    def filter_updated(self, queryset: Any, name: str, days: slice | None) -> Any:
+        # Whole local days, compared as instants: updated_at__date would cast every row
+        # and could not use actions_action_updated_idx.
+        if days and days.start:
+            queryset = queryset.filter(updated_at__gte=_start_of(days.start))
+        if days and days.stop:
+            queryset = queryset.filter(updated_at__lt=_start_of(days.stop + datetime.timedelta(days=1)))
+        return queryset
 
     def filter_new_work(self, queryset: Any, name: str, value: bool | None) -> Any:
         return queryset.filter(initiative__is_new_work=True) if value else queryset

@@ -16,6 +16,7 @@ from actions.forms import StatusUpdateForm
 from actions.models import Action
 from actions.services import ActionChangedMeanwhile, action_record_update
 from balitrack.lib.csv_export import stream_csv
+from balitrack.lib.pagination import IdsFirstPaginator
 from members.roles import member_of
 
 # Set once a member's user has been shown their own country's actions.
@@ -28,6 +29,7 @@ class ActionRegisterView(FilterView):
     filterset_class = ActionFilter
     template_name = "actions/action_register.html"
     paginate_by = settings.PAGE_SIZE
+    paginator_class = IdsFirstPaginator
     context_object_name = "actions"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
