@@ -1,0 +1,127 @@
+"""Every page costs the same number of queries for 5 actions as for 500.
+
+The records are generated (actions/scale_data.py), so owners, pillars, mandates,
+meetings and histories vary as they would in use. Pages pinned elsewhere with their
+query lists: tests/actions/test_register.py, test_action_page.py, test_dashboard.py,
+tests/meetings/test_views.py, tests/members/test_views.py.
+"""
+
+import pytest
+from django.urls import reverse
+
+from actions.models import Action
+from actions.scale_data import generate
+from meetings.models import Meeting
+from members.models import Member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=[5, 500], ids=["5 actions", "500 actions"])
+def record_of(request, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    generate(actions=request.param, updates=request.param * 10, seed=1, log=lambda line: None)
+    return request.param
+
+
+def _busiest_action() -> Action:
+    return Action.objects.order_by("-version", "pk")[0]
+
+
+def _a_word() -> str:
+    """A word the first action's text holds, so the search finds something at every size."""
+    return Action.objects.order_by("pk")[0].text.split()[1]
+
+
+def _lead() -> Member:
+    return Member.objects.order_by("pk")[0]
+
+
+# page: (how to build its URL, queries). Each count is: session, user, then the page's own.
+READ_PAGES = {
+    # register: groups (member preselection); count; seven filter choice lists; the page
+    # of actions with initiative and theme; their owners.
+    "register": (lambda: reverse("actions:register"), 13),
+    # ... plus the chosen lead member.
+    "register by lead and status": (
+        lambda: f"{reverse('actions:register')}?lead={_lead().code}&status=in_progress",
+        14,
+    ),
+    "register text search": (lambda: f"{reverse('actions:register')}?q={_a_word()}", 13),
+    "register last page": (lambda: f"{reverse('actions:register')}?page={-(-Action.objects.count() // 25)}", 13),
+    "action page": (lambda: _busiest_action().get_absolute_url(), 9),
+    "meeting page": (
+        lambda: Meeting.objects.filter(documents__decisions__actions__isnull=False)[0].get_absolute_url(),
+        12,
+    ),
+    "member page": (lambda: _lead().get_absolute_url(), 13),
+    # dashboard: built afresh (record version token, then the figures and charts).
+    "dashboard": (lambda: reverse("dashboard:index"), 20),
+}
+
+
+@pytest.mark.parametrize("page", READ_PAGES)
+def test_page_costs_the_same_queries_whatever_the_size(
+    client, co_chair_user, django_assert_num_queries, settings, record_of, page
+):
+    # The dashboard may be cached; its budget is for building it, with or without Redis.
+    settings.CACHES = {**settings.CACHES, "dashboard": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    url, queries = READ_PAGES[page]
+    address = url()
+    client.force_login(co_chair_user)
+    # A first request stamps the session's activity time, which then stays put for a minute.
+    client.get(address)
+
+    with django_assert_num_queries(queries):
+        response = client.get(address)
+
+    assert response.status_code == 200
+
+
+def test_csv_export_costs_the_same_queries_whatever_the_size(
+    client, co_chair_user, django_assert_num_queries, record_of
+):
+    client.force_login(co_chair_user)
+    client.get(reverse("actions:register"))
+
+    # session, user; the filter choice lists it validates against; the actions in chunks
+    # of 500 with their owners (one chunk up to 500 actions).
+    with django_assert_num_queries(4):
+        response = client.get(reverse("actions:export"))
+        rows = b"".join(response.streaming_content).count(b"\n")
+
+    assert rows == record_of + 1
+
+
+def test_status_update_costs_the_same_queries_whatever_the_size(
+    client, secretariat_user, django_assert_num_queries, record_of
+):
+    action = _busiest_action()
+    client.force_login(secretariat_user)
+    # A first update, of another action, stamps the session and fills per-process caches
+    # (content types), as on a server that has been running for a while.
+    other = Action.objects.exclude(pk=action.pk).order_by("pk").first()
+    client.post(
+        reverse("actions:update-status", args=[other.pk]),
+        {"status": "planned", "progress": 0, "target_date": "", "note": "", "version": other.version},
+    )
+
+    # session, user, the user's and groups' permissions; the action, then locked (savepoint);
+    # the history row validated (action and author exist, two check constraints in
+    # savepoints, time unique) and inserted; the record version token; the audit trail
+    # (initiative for the action's name, the event, the action before saving); the action
+    # saved; the record version again; its new version read back; its audit event; the
+    # savepoints released.
+    with django_assert_num_queries(28):
+        response = client.post(
+            reverse("actions:update-status", args=[action.pk]),
+            {
+                "status": "in_progress",
+                "progress": 50,
+                "target_date": "2027-06-30",
+                "note": "",
+                "version": action.version,
+            },
+        )
+
+    assert response.status_code == 302
