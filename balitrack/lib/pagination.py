@@ -20,5 +20,6 @@ class IdsFirstPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         rows: Any = self.object_list
-        ids = rows.order_by(*rows.query.order_by).values("pk")[bottom:top]
+        # values() keeps the queryset's ordering, the model's default included.
+        ids = rows.values("pk")[bottom:top]
         return Page(rows.filter(pk__in=ids), number, self)
