@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_filters.views import FilterView
 
 from actions.access import can_record_update, get_action_for_update, get_action_for_user
+from actions.export import HEADER, register_rows
 from actions.filters import ActionFilter
 from actions.forms import StatusUpdateForm
 from actions.models import Action
@@ -62,43 +63,8 @@ def action_export(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
         return HttpResponseRedirect(f"{reverse('actions:register')}?{request.GET.urlencode()}")
     today = timezone.localdate()
     site = request.build_absolute_uri("/")[:-1]
-    header = [
-        "id",
-        "theme",
-        "initiative",
-        "action number",
-        "action",
-        "lead",
-        "other owners",
-        "status",
-        "progress (%)",
-        "target date",
-        "overdue",
-        "last update",
-        "latest note",
-        "link",
-    ]
-    rows = (
-        [
-            action.pk,
-            action.initiative.theme.title,
-            action.initiative.name,
-            action.number,
-            action.text,
-            "; ".join(str(owner.owner) for owner in action.leads),
-            "; ".join(str(owner) for owner in action.owners.all() if owner not in action.leads),
-            action.get_status_display(),
-            action.progress,
-            action.target_date or "",
-            "yes" if action.is_overdue(today) else "",
-            timezone.localtime(action.updated_at).strftime("%Y-%m-%d %H:%M") if action.updated_at else "",
-            action.status_note,
-            site + action.get_absolute_url(),
-        ]
-        # Rows come from the database in chunks, so a long register never sits in memory whole.
-        for action in filterset.qs.iterator(chunk_size=500)
-    )
-    return stream_csv(f"balitrack-actions-{today:%Y-%m-%d}.csv", header, rows)
+    rows = register_rows(filterset.qs, today=today, site=site)
+    return stream_csv(f"balitrack-actions-{today:%Y-%m-%d}.csv", HEADER, rows)
 
 
 @require_GET

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from actions.models import Action
 from balitrack.lib.csv_export import safe_cell
-from tests.factories import ActionFactory, ActionOwnerFactory
+from tests.factories import ActionFactory, ActionOwnerFactory, BodyFactory, ForumFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +80,24 @@ def test_export_with_a_filter_it_cannot_read_goes_back_with_a_message(client, co
 
     assert response.redirect_chain[0][0] == "/actions/?status=finished"
     assert "The export was not made" in response.content.decode()
+
+
+@pytest.mark.parametrize("batch", [1, 2000])
+def test_owners_read_leads_first_then_the_others_with_their_roles_whatever_the_batch(
+    client, co_chair_user, monkeypatch, batch
+):
+    monkeypatch.setattr("actions.export.BATCH", batch)
+    first, second = ActionFactory(number=1), ActionFactory(number=2)
+    ActionOwnerFactory(action=first, role="support", member__name="Supportland")
+    ActionOwnerFactory(action=first, role="co_lead", member__name="Colead")
+    ActionOwnerFactory(action=first, role="lead", member=None, body=BodyFactory(name="A Working Group"))
+    ActionOwnerFactory(action=first, role="funder", member=None, forum=ForumFactory(name="A Forum"))
+    ActionOwnerFactory(action=second, role="lead", member__name="Secondland")
+    client.force_login(co_chair_user)
+
+    _header, *rows = _rows(client.get(EXPORT))
+
+    assert sorted((row[0], row[5], row[6]) for row in rows) == [
+        (str(first.pk), "A Working Group; Colead", "Supportland (support); A Forum (funder)"),
+        (str(second.pk), "Secondland", ""),
+    ]
