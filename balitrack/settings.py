@@ -203,6 +203,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # A web request that records work must not hang on a broker that is down: fail fast,
 # the rows stay pending and the next scan queues them again.
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
+# A paused or stalled Redis accepts the connection and never answers: without a socket
+# timeout a publish would wait for it for ever.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_timeout": 3, "socket_connect_timeout": 3}
+CELERY_REDIS_SOCKET_TIMEOUT = 3
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 3
+# Nothing reads the tasks' return values: the Reminder rows are the record of each send.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "balitrack")
 CELERY_BEAT_SCHEDULE = {
@@ -224,7 +231,7 @@ CACHES = {
         "KEY_PREFIX": "balitrack-dashboard",
         # A backstop for changes made behind the models' backs (bulk loads, raw SQL).
         "TIMEOUT": 600,
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.5},
     }
     if env_str("REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "dashboard", "TIMEOUT": 600},

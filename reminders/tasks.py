@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 @shared_task
 def scan_reminders() -> dict[str, Any]:
     """The daily scan (beat): record what is due and queue each sendable reminder."""
-    result = reminders_scan(today=timezone.localdate(), dispatch=queue_send)
+    result = reminders_scan(today=timezone.localdate(), dispatch=SendQueue())
     return {
         "created": len(result.created),
         "queued": len(result.queued),
@@ -25,17 +25,33 @@ def scan_reminders() -> dict[str, Any]:
     }
 
 
-def queue_send(reminder_id: int) -> None:
-    """Queue the send once the scan's rows are committed, so the worker can see them."""
-    transaction.on_commit(lambda: _publish(reminder_id))
+class SendQueue:
+    """One scan's sends, each queued once the scan's rows are committed, so the worker can
+    see them.
 
+    A broker that is down or paused makes each publish wait for its socket timeout; after
+    the first failure the rest of the scan's sends are not tried, rather than each waiting
+    in turn. Their rows stay pending and unclaimed, and the next scan queues them again.
+    """
 
-def _publish(reminder_id: int) -> None:
-    try:
-        send_reminder.delay(reminder_id)
-    except Exception:
-        # The row stays pending and unclaimed; the next scan queues it again.
-        logger.warning("Could not queue reminder %s; the next scan will try again.", reminder_id, exc_info=True)
+    def __init__(self) -> None:
+        self.broker_failed = False
+
+    def __call__(self, reminder_id: int) -> None:
+        transaction.on_commit(lambda: self._publish(reminder_id))
+
+    def _publish(self, reminder_id: int) -> None:
+        if self.broker_failed:
+            return
+        try:
+            send_reminder.delay(reminder_id)
+        except Exception:
+            self.broker_failed = True
+            logger.warning(
+                "Could not queue reminder %s; it and the rest of this scan stay pending for the next scan.",
+                reminder_id,
+                exc_info=True,
+            )
 
 
 @shared_task(

@@ -21,15 +21,6 @@ SIXTY_DAYS_BEFORE = datetime.datetime(2015, 6, 7, 2, tzinfo=datetime.UTC)  # 09:
 STEERING_GROUP = ["AU", "ID", "NZ", "TH", "IOM", "UNHCR"]
 
 
-@pytest.fixture
-def focal_points(record):
-    """One focal point for each Steering Group member (the co-chairs are among them)."""
-    return {
-        code: FocalPointFactory(member=Member.objects.get(code=code), email=f"{code.lower()}@example.org")
-        for code in STEERING_GROUP
-    }
-
-
 def _review_mail():
     return [m for m in mail.outbox if m.subject.startswith("Bali Process strategy review")]
 
@@ -194,16 +185,16 @@ def test_a_broker_that_is_down_loses_nothing_and_the_next_scan_catches_up(
 ):
     from kombu.exceptions import OperationalError
 
-    from reminders.tasks import queue_send
+    from reminders.tasks import SendQueue
 
     down = mock.patch("reminders.tasks.send_reminder.delay", side_effect=OperationalError("refused"))
     with down, django_capture_on_commit_callbacks(execute=True):
-        reminders_scan(today=datetime.date(2015, 6, 7), dispatch=queue_send)
+        reminders_scan(today=datetime.date(2015, 6, 7), dispatch=SendQueue())
     assert "Could not queue reminder" in caplog.text
     assert Reminder.objects.exclude(state="pending").count() == 0
 
     with mock.patch("reminders.tasks.send_reminder.delay") as delay, django_capture_on_commit_callbacks(execute=True):
-        reminders_scan(today=datetime.date(2015, 6, 7), dispatch=queue_send)
+        reminders_scan(today=datetime.date(2015, 6, 7), dispatch=SendQueue())
     assert delay.call_count == Reminder.objects.count()
 
 

@@ -24,7 +24,7 @@ from balitrack.celery import app as celery_app
 from members.models import Member
 from reminders.models import Reminder
 from reminders.services import reminders_scan
-from reminders.tasks import queue_send
+from reminders.tasks import SendQueue
 from tests.factories import FocalPointFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -139,10 +139,10 @@ def test_worker_delivers_one_message_per_recipient_through_smtp_even_after_a_ref
     for code in STEERING_GROUP:
         FocalPointFactory(member=Member.objects.get(code=code), email=f"{code.lower()}@example.org")
 
-    first = reminders_scan(today=datetime.date(2015, 6, 7), dispatch=queue_send)
+    first = reminders_scan(today=datetime.date(2015, 6, 7), dispatch=SendQueue())
     expected = Reminder.objects.count()
     delivered = _wait_until(lambda: Reminder.objects.filter(state=Reminder.State.SENT).count() == expected)
-    second = reminders_scan(today=datetime.date(2015, 6, 7), dispatch=queue_send)
+    second = reminders_scan(today=datetime.date(2015, 6, 7), dispatch=SendQueue())
 
     assert delivered, worker.log.read_text()
     reviews = sorted(to for to, subject in inbox.messages if subject.startswith("Bali Process strategy review"))
