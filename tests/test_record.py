@@ -19,7 +19,16 @@ RECORD_APPS = ["members", "meetings", "actions"]
 
 def _dump() -> list[dict]:
     out = io.StringIO()
-    call_command("dumpdata", *RECORD_APPS, natural_foreign=True, natural_primary=True, format="json", stdout=out)
+    call_command(
+        "dumpdata",
+        *RECORD_APPS,
+        # The cache's version token is bookkeeping, not the record; every write replaces it.
+        exclude=["actions.RecordVersion"],
+        natural_foreign=True,
+        natural_primary=True,
+        format="json",
+        stdout=out,
+    )
     return json.loads(out.getvalue())
 
 
