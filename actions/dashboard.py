@@ -7,16 +7,18 @@ the number of actions and updates.
 
 import datetime
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 
 from actions.models import STRATEGY_ORDER, Action, ActionOwner, ActionUpdate, Strategy
 from actions.record_version import record_version
@@ -95,21 +97,38 @@ class Dashboard:
     actions_without_mandate_count: int
 
 
-def cached_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetime.date) -> Dashboard:
+def cached_dashboard(
+    *, actions: "QuerySet[Action]", scope: Scope, today: datetime.date, key: str | None = None
+) -> Dashboard:
     """The dashboard from the cache while the record and the day are unchanged; built and
-    cached otherwise. The version is read before building, so a change committed while a
-    dashboard is being built leaves it under the old key, where no one looks again."""
-    key = dashboard_cache_key(scope=scope, today=today)
+    cached otherwise. `key`, when the caller has read it already (dashboard_cache_key)."""
+    key = key or dashboard_cache_key(scope=scope, today=today)
+    return _cached(key, lambda: build_dashboard(actions=actions, scope=scope, today=today))
+
+
+def cached_charts(*, key: str, board: Dashboard, scope: Scope) -> SafeString:
+    """The charts as HTML, cached under the dashboard's key: with hundreds of members and
+    bodies, rendering their bars and tables costs more than counting them."""
+    context = {"board": board, "scope": scope, "statuses": Action.Status.choices}
+    return SafeString(_cached(f"{key}:charts", lambda: render_to_string("actions/_dashboard_charts.html", context)))
+
+
+T = TypeVar("T")
+
+
+def _cached(key: str, build: Callable[[], T]) -> T:
     cache = caches["dashboard"]
-    board: Dashboard | None = cache.get(key)
-    if board is None:
-        board = build_dashboard(actions=actions, scope=scope, today=today)
-        cache.set(key, board)
-    return board
+    value: T | None = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value)
+    return value
 
 
 def dashboard_cache_key(*, scope: Scope, today: datetime.date) -> str:
-    """Changes with the record, the day (overdue and stale figures count from it) and the scope."""
+    """Changes with the record, the day (overdue and stale figures count from it) and the scope.
+    The version is read before anything is built, so a change committed meanwhile leaves
+    what is built under the old key, where no one looks again."""
     scope_key = "&".join(f"{name}={value}" for name, value in sorted(scope.params.items()))
     return hashlib.sha256(f"{record_version()}|{today.isoformat()}|{scope_key}".encode()).hexdigest()
 

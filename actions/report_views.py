@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from actions.dashboard import Scope, cached_dashboard
+from actions.dashboard import Scope, cached_charts, cached_dashboard, dashboard_cache_key
 from actions.filters import ActionFilter
 from actions.models import Action, Strategy
 from actions.review import build_review_report
@@ -33,8 +33,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     else:
         messages.error(request, "That filter could not be understood; the dashboard shows the whole strategy.")
         actions, scope = Action.objects.all(), Scope()
+    key = dashboard_cache_key(scope=scope, today=today)
+    board = cached_dashboard(actions=actions, scope=scope, today=today, key=key)
     context = {
-        "board": cached_dashboard(actions=actions, scope=scope, today=today),
+        "board": board,
+        "charts": cached_charts(key=key, board=board, scope=scope),
         "scope": scope,
         "scope_filter": scope_filter,
         "statuses": Action.Status.choices,
