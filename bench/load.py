@@ -131,7 +131,7 @@ def main() -> None:
         database="the real Bali Process record (fixtures/), fresh database balitrack_load"
         if not args.database_url
         else "existing database (see command)",
-        command="python bench/load.py " + " ".join(sys.argv[1:]),
+        command=" ".join(["python bench/load.py", *sys.argv[1:]]),
         taken=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         users=f"{len(officers)} Secretariat officers updating {len(shared)} shared actions and reading, "
         f"{len(readers)} readers (a co-chair and a member)",

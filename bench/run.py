@@ -22,6 +22,7 @@ row (status and progress unchanged, a "Benchmark" note), as a user's would.
 
 import argparse
 import datetime
+import json
 import math
 import os
 import re
@@ -85,7 +86,17 @@ def main() -> None:
     )
     parser.add_argument("--reminder-sends", type=int, default=10, help="Reminders sent (and timed) after the scan.")
     parser.add_argument("--no-markdown", action="store_true", help="Write the JSON only, not BENCHMARKS.md.")
+    parser.add_argument(
+        "--markdown-only",
+        action="store_true",
+        help="Measure nothing: write BENCHMARKS.md again from bench/results/benchmark.json.",
+    )
     args = parser.parse_args()
+    if args.markdown_only:
+        saved = json.loads((RESULTS / "benchmark.json").read_text())
+        saved["targets"] = targets(saved)
+        write_section("bench/run.py", markdown(saved))
+        return
 
     started = time.monotonic()
     wrk = ensure_wrk()
@@ -109,6 +120,7 @@ def main() -> None:
     user = _user(args.username)
     choice = choose_pages(user)
     report["chosen"] = choice["facts"]
+    report["labels"] = {page.key: page.label for page in choice["pages"]}
     pages: list[Page] = choice["pages"]
 
     say("Counting queries per page in-process and timing their SQL straight through psycopg2...")
@@ -183,7 +195,7 @@ def main() -> None:
     report["elapsed_s"] = round(time.monotonic() - started)
     save_json("benchmark.json", report)
     if not args.no_markdown:
-        write_section("bench/run.py", markdown(report, pages))
+        write_section("bench/run.py", markdown(report))
     say(f"Done in {report['elapsed_s']} s; figures in {BENCHMARKS_MD.name} and bench/results/benchmark.json.")
 
 
@@ -192,7 +204,7 @@ def say(message: str) -> None:
 
 
 def _command_line() -> str:
-    return "python bench/run.py " + " ".join(sys.argv[1:])
+    return " ".join(["python bench/run.py", *sys.argv[1:]])
 
 
 def _user(username: str) -> Any:
