@@ -6,19 +6,20 @@ from django.http import HttpRequest
 
 from actions.models import Action, ActionOwner, ActionUpdate, Initiative, Strategy, Theme
 from actions.services import action_record_update
+from balitrack.lib.admin import RecordAdmin, RecordTabularInline
 from meetings.admin import DecisionAdmin
 from meetings.models import Decision
 from members.models import Member
 
 
 @admin.register(Strategy)
-class StrategyAdmin(admin.ModelAdmin):
+class StrategyAdmin(RecordAdmin):
     list_display = ["title", "endorsed_on", "endorsed_by", "review_interval_months"]
     autocomplete_fields = ["document", "endorsed_by"]
     filter_horizontal = ["reviewing_forums"]
 
 
-class InitiativeInline(admin.TabularInline):
+class InitiativeInline(RecordTabularInline):
     model = Initiative
     extra = 0
     fields = ["position", "name", "is_new_work"]
@@ -26,13 +27,13 @@ class InitiativeInline(admin.TabularInline):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(RecordAdmin):
     list_display = ["title", "position", "strategy"]
     search_fields = ["title"]
     inlines = [InitiativeInline]
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(RecordTabularInline):
     model = Action
     extra = 0
     fields = ["number", "text", "status", "progress", "target_date"]
@@ -41,7 +42,7 @@ class ActionInline(admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(admin.ModelAdmin):
+class InitiativeAdmin(RecordAdmin):
     list_display = ["name", "theme", "is_new_work", "position"]
     list_filter = ["theme", "is_new_work"]
     search_fields = ["name", "description", "who"]
@@ -50,14 +51,14 @@ class InitiativeAdmin(admin.ModelAdmin):
     inlines = [ActionInline]
 
 
-class ActionOwnerInline(admin.TabularInline):
+class ActionOwnerInline(RecordTabularInline):
     model = ActionOwner
     extra = 0
     fields = ["role", "member", "body", "forum", "notes"]
     autocomplete_fields = ["member", "body", "forum"]
 
 
-class ActionUpdateInline(admin.TabularInline):
+class ActionUpdateInline(RecordTabularInline):
     """The history, newest first. Read-only: history is appended, never edited."""
 
     model = ActionUpdate
@@ -98,7 +99,7 @@ class LeadMemberFilter(admin.SimpleListFilter):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(RecordAdmin):
     list_display = ["__str__", "bullet", "status", "progress", "target_date", "updated_at"]
     list_filter = ["status", "initiative__theme", "initiative__is_new_work", "pillars", LeadMemberFilter]
     search_fields = ["text", "initiative__name", "initiative__who"]
@@ -132,7 +133,7 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionUpdate)
-class ActionUpdateAdmin(admin.ModelAdmin):
+class ActionUpdateAdmin(RecordAdmin):
     """Recording an update here appends it to the history and applies it to the action."""
 
     list_display = ["action", "recorded_at", "author", "previous_status", "status", "progress", "target_date"]
@@ -162,7 +163,7 @@ class ActionUpdateAdmin(admin.ModelAdmin):
         obj.pk, obj.recorded_at = saved.pk, saved.recorded_at
 
 
-class MandatedActionInline(admin.TabularInline):
+class MandatedActionInline(RecordTabularInline):
     """On a decision's page, the actions it mandates."""
 
     model = Action.mandates.through

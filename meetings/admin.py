@@ -1,22 +1,23 @@
 from django.contrib import admin
 
+from balitrack.lib.admin import RecordAdmin, RecordTabularInline
 from meetings.models import Decision, Document, Meeting, MeetingParticipation, Pillar
 
 
 @admin.register(Pillar)
-class PillarAdmin(admin.ModelAdmin):
+class PillarAdmin(RecordAdmin):
     list_display = ["name", "code", "order"]
     search_fields = ["name"]
 
 
-class MeetingParticipationInline(admin.TabularInline):
+class MeetingParticipationInline(RecordTabularInline):
     model = MeetingParticipation
     extra = 0
     autocomplete_fields = ["member"]
     fields = ["member", "role", "notes"]
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(RecordTabularInline):
     model = Document
     extra = 0
     fields = ["title", "kind", "date", "slug"]
@@ -24,7 +25,7 @@ class DocumentInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(RecordAdmin):
     list_display = ["title", "kind", "status", "start_date", "date_text", "city", "country"]
     list_filter = ["status", "kind", "forum", "body"]
     search_fields = ["title", "city", "date_text", "slug"]
@@ -34,7 +35,7 @@ class MeetingAdmin(admin.ModelAdmin):
     inlines = [MeetingParticipationInline, DocumentInline]
 
 
-class DecisionInline(admin.TabularInline):
+class DecisionInline(RecordTabularInline):
     model = Decision
     extra = 0
     fields = ["number", "position", "section", "verb", "pillar"]
@@ -42,7 +43,7 @@ class DecisionInline(admin.TabularInline):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(RecordAdmin):
     list_display = ["title", "kind", "meeting", "date"]
     list_filter = ["kind"]
     search_fields = ["title", "slug"]
@@ -52,7 +53,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(admin.ModelAdmin):
+class DecisionAdmin(RecordAdmin):
     list_display = ["number", "document", "meeting", "verb", "pillar", "excerpt"]
     list_display_links = ["number"]
     list_filter = ["document", "verb", "pillar"]

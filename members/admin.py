@@ -4,37 +4,38 @@ from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import User
 
+from balitrack.lib.admin import RecordAdmin, RecordStackedInline, RecordTabularInline
 from members.models import Body, BodyMembership, FocalPoint, Forum, ForumMembership, Member, MemberAlias, Profile
 from members.roles import Role
 
 
-class MemberAliasInline(admin.TabularInline):
+class MemberAliasInline(RecordTabularInline):
     model = MemberAlias
     extra = 0
 
 
-class ForumMembershipInline(admin.TabularInline):
+class ForumMembershipInline(RecordTabularInline):
     model = ForumMembership
     extra = 0
     autocomplete_fields = ["member", "forum"]
     fields = ["forum", "member", "role", "since", "basis"]
 
 
-class BodyMembershipInline(admin.TabularInline):
+class BodyMembershipInline(RecordTabularInline):
     model = BodyMembership
     extra = 0
     autocomplete_fields = ["member", "body"]
     fields = ["body", "member", "role", "since", "notes"]
 
 
-class FocalPointInline(admin.TabularInline):
+class FocalPointInline(RecordTabularInline):
     model = FocalPoint
     extra = 0
     fields = ["name", "title", "email", "is_active"]
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(RecordAdmin):
     list_display = ["name", "code", "kind", "sovereign"]
     list_filter = ["kind", "forum_memberships__forum"]
     search_fields = ["name", "code", "aliases__name"]
@@ -44,7 +45,7 @@ class MemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(MemberAlias)
-class MemberAliasAdmin(admin.ModelAdmin):
+class MemberAliasAdmin(RecordAdmin):
     list_display = ["name", "member"]
     search_fields = ["name", "member__name"]
     list_select_related = ["member"]
@@ -52,14 +53,14 @@ class MemberAliasAdmin(admin.ModelAdmin):
 
 
 @admin.register(Forum)
-class ForumAdmin(admin.ModelAdmin):
+class ForumAdmin(RecordAdmin):
     list_display = ["name", "code", "order"]
     search_fields = ["name", "code"]
     inlines = [ForumMembershipInline]
 
 
 @admin.register(ForumMembership)
-class ForumMembershipAdmin(admin.ModelAdmin):
+class ForumMembershipAdmin(RecordAdmin):
     list_display = ["member", "forum", "role", "since", "basis"]
     list_filter = ["forum", "role"]
     search_fields = ["member__name", "member__code", "forum__name"]
@@ -68,7 +69,7 @@ class ForumMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(RecordAdmin):
     list_display = ["name", "code", "kind", "status", "forum", "co_chairs"]
     list_filter = ["kind", "status", "forum"]
     search_fields = ["name", "code"]
@@ -86,7 +87,7 @@ class BodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(BodyMembership)
-class BodyMembershipAdmin(admin.ModelAdmin):
+class BodyMembershipAdmin(RecordAdmin):
     list_display = ["member", "body", "role", "since"]
     list_filter = ["body", "role"]
     search_fields = ["member__name", "body__name", "body__code"]
@@ -95,7 +96,7 @@ class BodyMembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(FocalPoint)
-class FocalPointAdmin(admin.ModelAdmin):
+class FocalPointAdmin(RecordAdmin):
     list_display = ["name", "email", "member", "title", "is_active"]
     list_filter = ["is_active", "member__forum_memberships__forum"]
     search_fields = ["name", "email", "member__name", "member__code"]
@@ -103,7 +104,7 @@ class FocalPointAdmin(admin.ModelAdmin):
     autocomplete_fields = ["member"]
 
 
-class ProfileInline(admin.StackedInline):
+class ProfileInline(RecordStackedInline):
     model = Profile
     can_delete = False
     autocomplete_fields = ["member"]
