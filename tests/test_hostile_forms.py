@@ -66,3 +66,17 @@ def test_admin_forms_answer_hostile_values_and_save_only_valid_records(officer, 
     assert response.status_code in (200, 302, 400), (model, fields, values)
     saved = model._default_manager.count() - before
     assert saved == (1 if response.status_code == 302 else 0)
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "value"),
+    [(Member, "sovereign", ":"), (Action, "pillars", str(2**63)), (Action, "mandates", "not-an-id")],
+)
+def test_a_link_that_cannot_be_an_id_is_an_invalid_choice_not_a_server_error(officer, model, field, value):
+    url = reverse(f"admin:{ADMIN_FORMS[model]}_add")
+    _, management = _form_fields(officer, url)
+
+    response = officer.post(url, management | {field: value})
+
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode() or "is not a valid value" in response.content.decode()
