@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from actions.models import STRATEGY_ORDER, Action, ActionOwner, Initiative, Theme
+from balitrack.lib.widgets import QuickSelect
 from meetings.models import Decision, Meeting, Pillar
 from members.models import Body, BodyMembership, Member
 
@@ -55,6 +56,7 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_lead",
         label="Lead country or organisation",
         empty_label="Any",
+        widget=QuickSelect,
     )
     via_bodies = django_filters.BooleanFilter(
         method="filter_nothing",
@@ -67,6 +69,7 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_owner",
         label="Any part (lead, co-sponsor, support...)",
         empty_label="Any",
+        widget=QuickSelect,
     )
     # One status per action: no duplicates to remove, so no DISTINCT.
     status = django_filters.MultipleChoiceFilter(
@@ -78,9 +81,13 @@ class ActionFilter(django_filters.FilterSet):
         field_name="initiative__theme",
         label="Theme",
         empty_label="Any",
+        widget=QuickSelect,
     )
     initiative = django_filters.ModelChoiceFilter(
-        queryset=Initiative.objects.order_by("theme__position", "position"), to_field_name="slug", empty_label="Any"
+        queryset=Initiative.objects.order_by("theme__position", "position"),
+        to_field_name="slug",
+        empty_label="Any",
+        widget=QuickSelect,
     )
     pillar = django_filters.ModelChoiceFilter(
         queryset=Pillar.objects.all(),
@@ -88,6 +95,7 @@ class ActionFilter(django_filters.FilterSet):
         field_name="pillars",
         label="Jakarta Declaration pillar",
         empty_label="Any",
+        widget=QuickSelect,
     )
     group = django_filters.ModelChoiceFilter(
         queryset=Body.objects.order_by("name"),
@@ -95,6 +103,7 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_group",
         label="Working group or body",
         empty_label="Any",
+        widget=QuickSelect,
     )
     meeting = django_filters.ModelChoiceFilter(
         queryset=_mandating_meetings,
@@ -102,6 +111,7 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_meeting",
         label="Mandated at",
         empty_label="Any",
+        widget=QuickSelect,
     )
     target = django_filters.DateFromToRangeFilter(
         field_name="target_date",

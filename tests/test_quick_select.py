@@ -1,0 +1,24 @@
+from django import forms
+
+from balitrack.lib.widgets import QuickSelect
+
+CHOICES = [("", "Any"), ("AU", "Australia"), ("ID", "Indonesia & <Timor>")]
+
+
+def _options(html: str) -> list[str]:
+    # Django's template leaves blank lines between options; the browser ignores them.
+    return [line.strip() for line in html.splitlines() if line.strip()]
+
+
+def test_quick_select_writes_the_same_options_as_django_select() -> None:
+    attrs = {"id": "id_lead", "aria-invalid": "true"}
+    for value in (None, "", "ID", "missing"):
+        quick = QuickSelect(choices=CHOICES).render("lead", value, attrs)
+        django = forms.Select(choices=CHOICES).render("lead", value, attrs)
+        assert _options(quick) == _options(django)
+
+
+def test_quick_select_escapes_labels_and_marks_the_chosen_option() -> None:
+    html = QuickSelect(choices=CHOICES).render("lead", "ID", {"id": "id_lead"})
+    assert '<option value="ID" selected>Indonesia &amp; &lt;Timor&gt;</option>' in html
+    assert html.count(" selected") == 1
