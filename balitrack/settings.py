@@ -183,6 +183,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_USERNAME_CALLABLE = "balitrack.lib.sign_in.username_for_lockout"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -19,7 +19,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 
 def _is_bad_query(error: DatabaseError) -> bool:
-    # ProgrammingError and IntegrityError mean the database answered: those are bugs.
-    from django.db import IntegrityError, ProgrammingError
+    # These mean the database answered and refused what BaliTrack sent (a broken query, a
+    # constraint, a value too long for its column): bugs, not an outage.
+    from django.db import DataError, IntegrityError, ProgrammingError
 
-    return isinstance(error, IntegrityError | ProgrammingError)
+    return isinstance(error, DataError | IntegrityError | ProgrammingError)

@@ -3,7 +3,7 @@
 from unittest import mock
 
 import pytest
-from django.db import OperationalError
+from django.db import DataError, OperationalError
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +48,18 @@ def test_a_bug_is_a_plain_500_without_details(co_chair_user):
     assert response.status_code == 500
     assert "secret detail" not in response.content.decode()
     assert "Something went wrong" in response.content.decode()
+
+
+def test_a_value_the_database_refuses_is_a_500_not_an_outage(co_chair_user):
+    client = Client(raise_request_exception=False)
+    client.force_login(co_chair_user)
+
+    with mock.patch(
+        "actions.views.ActionRegisterView.get_queryset",
+        side_effect=DataError("value too long for type character varying(255)"),
+    ):
+        response = client.get("/actions/?all")
+
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+    assert "varying" not in response.content.decode()

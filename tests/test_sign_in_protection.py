@@ -72,6 +72,15 @@ def test_four_failures_then_success_start_the_count_again(client):
         assert _sign_in(client, "siti", PASSWORD).status_code == 302
 
 
+def test_a_username_longer_than_any_account_is_refused_and_counted(client):
+    # Django's form hands any length to authenticate(); axes keeps 255 characters of it.
+    with time_machine.travel(START, tick=False):
+        responses = [_sign_in(client, "x" * 10_000, "0").status_code for _ in range(5)]
+
+    assert responses == [200, 200, 200, 200, 429]
+    assert AccessAttempt.objects.get().username == "x" * 255
+
+
 def test_signing_in_gives_a_new_session_key(client):
     UserFactory(username="siti")
     client.get(reverse("login"))
