@@ -4,23 +4,39 @@ from typing import Any
 
 import django_filters
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 
 from meetings.access import get_meeting_for_user, meetings_for_user
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingParticipation
+from members.models import Member
 
 
 class MeetingFilter(django_filters.FilterSet):
     # Kept beside its only view until meetings has a filters.py.
     kind = django_filters.ChoiceFilter(choices=Meeting.Kind.choices, label="Kind", empty_label="Any")
     status = django_filters.ChoiceFilter(choices=Meeting.Status.choices, label="Status", empty_label="Any")
+    # A member's page links here for every meeting it attended, beyond the latest it lists.
+    attended_by = django_filters.ModelChoiceFilter(
+        queryset=Member.objects.order_by("name"),
+        to_field_name="code",
+        method="filter_attended_by",
+        label="Attended by",
+        empty_label="Any member",
+    )
 
     class Meta:
         model = Meeting
         fields: list[str] = []
+
+    def filter_attended_by(self, queryset: Any, name: str, member: Member | None) -> Any:
+        if member is None:
+            return queryset
+        # EXISTS rather than a join: a member can attend one meeting in two roles.
+        return queryset.filter(Exists(MeetingParticipation.objects.filter(meeting=OuterRef("pk"), member=member)))
 
 
 class MeetingListView(FilterView):

@@ -10,12 +10,14 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
-from django.db.models import Case, IntegerField, Prefetch, When
+from django.db.models import Case, Count, IntegerField, Prefetch, When
 from django.shortcuts import get_object_or_404
 
 from members.models import Body, BodyMembership, FocalPoint, ForumMembership, Member
 
 VIEW_FOCAL_POINTS_PERMISSION = "members.view_focalpoint"
+# How many of a member's meetings its page lists; the meetings list has them all.
+MEETINGS_LISTED = 20
 
 
 def can_view_focal_points(user: User | AnonymousUser) -> bool:
@@ -34,31 +36,31 @@ def get_member_for_user(user: User | AnonymousUser, code: str) -> Member:
 
     `code` is matched exactly as stored ("ID", "IOM"): the register's filters use the same codes.
     """
-    owners = related_model(Member, "action_roles")
-    action_model = related_model(owners, "action")
-    queryset = Member.objects.select_related("sovereign").prefetch_related(
-        "territories",
-        "aliases",
-        Prefetch("forum_memberships", queryset=_seats_in_order()),
-        Prefetch(
-            "body_memberships",
-            queryset=BodyMembership.objects.select_related("body").order_by(
-                _role_rank(BodyMembership.Role), "body__name"
+    queryset = (
+        Member.objects.select_related("sovereign")
+        .annotate(meetings_attended_count=Count("participations__meeting", distinct=True))
+        .prefetch_related(
+            "territories",
+            "aliases",
+            Prefetch("forum_memberships", queryset=_seats_in_order()),
+            Prefetch(
+                "body_memberships",
+                queryset=BodyMembership.objects.select_related("body").order_by(
+                    _role_rank(BodyMembership.Role), "body__name"
+                ),
             ),
-        ),
-        Prefetch(
-            "action_roles",
-            queryset=owners.objects.select_related("action__initiative__theme").order_by(
-                *(f"action__{field}" for field in action_model._meta.ordering)
+            Prefetch(
+                "participations",
+                # The latest few, newest first: a member of a large record attends thousands.
+                queryset=related_model(Member, "participations")
+                .objects.select_related("meeting")
+                .order_by(models.F("meeting__start_date").desc(nulls_last=True), "meeting__title", "role", "pk")[
+                    :MEETINGS_LISTED
+                ],
+                to_attr="latest_participations",
             ),
-        ),
-        Prefetch(
-            "participations",
-            queryset=related_model(Member, "participations")
-            .objects.select_related("meeting")
-            .order_by(models.F("meeting__start_date").asc(nulls_last=True), "meeting__title", "role"),
-        ),
-        Prefetch("decisions", queryset=_decisions_in_record_order(related_model(Member, "decisions"))),
+            Prefetch("decisions", queryset=_decisions_in_record_order(related_model(Member, "decisions"))),
+        )
     )
     if can_view_focal_points(user):
         queryset = queryset.prefetch_related(
@@ -82,8 +84,6 @@ def bodies_for_user(user: User | AnonymousUser) -> "models.QuerySet[Body]":
 
 def get_body_for_user(user: User | AnonymousUser, code: str) -> Body:
     """The body with everything its page shows."""
-    owners = related_model(Body, "action_roles")
-    action_model = related_model(owners, "action")
     decisions = related_model(Body, "decisions")
     queryset = Body.objects.select_related("forum", "parent").prefetch_related(
         "children",
@@ -99,12 +99,6 @@ def get_body_for_user(user: User | AnonymousUser, code: str) -> Body:
             "meetings",
             queryset=related_model(Body, "meetings").objects.order_by(
                 models.F("start_date").asc(nulls_last=True), "title"
-            ),
-        ),
-        Prefetch(
-            "action_roles",
-            queryset=owners.objects.select_related("action__initiative__theme").order_by(
-                *(f"action__{field}" for field in action_model._meta.ordering)
             ),
         ),
     )

@@ -1,7 +1,5 @@
 """The members and groups pages: read-only, for every signed-in user."""
 
-from collections import Counter
-from collections.abc import Sequence
 from typing import Any
 
 import django_filters
@@ -19,6 +17,7 @@ from members.access import (
     get_member_for_user,
     members_for_user,
 )
+from members.action_roles import body_action_roles, member_action_roles
 from members.models import BodyMembership, Forum, ForumMembership, Member
 
 
@@ -67,16 +66,11 @@ class MemberListView(FilterView):
 @require_GET
 def member_detail(request: HttpRequest, code: str) -> HttpResponse:
     member = get_member_for_user(request.user, code)
-    roles = list(member.action_roles.all())
-    # ActionOwner.LEADING_ROLES, read off the rows: members does not import actions.
-    leading = [row for row in roles if row.role in row.LEADING_ROLES]
-    other = [row for row in roles if row.role not in row.LEADING_ROLES]
+    leading, other = member_action_roles(member)
     context = {
         "member": member,
         "leading": leading,
-        "leading_counts": _status_counts(leading),
         "other": other,
-        "other_counts": _status_counts(other),
         "show_focal_points": can_view_focal_points(request.user),
     }
     return render(request, "members/member_detail.html", context)
@@ -96,17 +90,5 @@ class BodyListView(ListView):
 def body_detail(request: HttpRequest, code: str) -> HttpResponse:
     body = get_body_for_user(request.user, code)
     leaders = [m for m in body.memberships.all() if m.role in BodyMembership.LEADING_ROLES]
-    roles = list(body.action_roles.all())
-    context = {"body": body, "leaders": leaders, "action_roles": roles, "action_counts": _status_counts(roles)}
+    context = {"body": body, "leaders": leaders, "actions": body_action_roles(body)}
     return render(request, "members/body_detail.html", context)
-
-
-def _status_counts(owner_rows: Sequence[Any]) -> list[tuple[str, str, int]]:
-    """How many of the rows' actions stand at each status, in the workflow's order:
-    [("planned", "planned", 3), ("in_progress", "in progress", 1)]."""
-    if not owner_rows:
-        return []
-    counts = Counter(row.action.status for row in owner_rows)
-    # The statuses come through the action itself: members does not import actions.
-    statuses = owner_rows[0].action.Status
-    return [(status.value, status.label.lower(), counts[status]) for status in statuses if counts[status]]

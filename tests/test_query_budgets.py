@@ -54,7 +54,9 @@ READ_PAGES = {
         lambda: Meeting.objects.filter(documents__decisions__actions__isnull=False)[0].get_absolute_url(),
         12,
     ),
-    "member page": (lambda: _lead().get_absolute_url(), 13),
+    # member page: the member and its seats, groups, meetings, decisions and focal points;
+    # its action roles counted, then the first it leads and the first it supports.
+    "member page": (lambda: _lead().get_absolute_url(), 15),
     # dashboard: built afresh (record version token, then the figures and charts).
     "dashboard": (lambda: reverse("dashboard:index"), 20),
 }

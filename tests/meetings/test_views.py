@@ -305,15 +305,28 @@ def test_meeting_list_queries_do_not_grow_with_the_meetings(client, member_user,
     client.force_login(member_user)
 
     # 1 session, 2 user, 3 count for the paginator, 4 the page of meetings with their
-    # forums, bodies and countries and their decision counts.
+    # forums, bodies and countries and their decision counts, 5 the members to filter by.
     add_meetings(1)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         client.get("/meetings/")
     add_meetings(5)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         response = client.get("/meetings/")
 
     assert len(response.context["meetings"]) == 6
+
+
+def test_meeting_list_narrows_to_the_meetings_a_member_attended_each_once(client, member_user):
+    australia = MemberFactory(code="TAU", name="Test Australia")
+    som = MeetingFactory(title="Test SOM", start_date=datetime.date(2020, 1, 1))
+    MeetingParticipationFactory(meeting=som, member=australia, role=MeetingParticipation.Role.HOST)
+    MeetingParticipationFactory(meeting=som, member=australia, role=MeetingParticipation.Role.CO_CHAIR)
+    MeetingParticipationFactory(meeting__title="Test workshop", member=MemberFactory())
+    client.force_login(member_user)
+
+    response = client.get("/meetings/?attended_by=TAU")
+
+    assert [meeting.title for meeting in response.context["meetings"]] == ["Test SOM"]
 
 
 # The real record

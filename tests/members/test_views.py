@@ -1,9 +1,12 @@
+import datetime
 import re
 
 import pytest
 
 from actions.models import Action, ActionOwner
 from meetings.models import MeetingParticipation
+from members.access import MEETINGS_LISTED
+from members.action_roles import ROWS_LISTED
 from members.models import Body, BodyMembership, ForumMembership, Member
 from tests.factories import (
     ActionOwnerFactory,
@@ -13,6 +16,7 @@ from tests.factories import (
     FocalPointFactory,
     ForumFactory,
     ForumMembershipFactory,
+    InitiativeFactory,
     MeetingFactory,
     MeetingParticipationFactory,
     MemberAliasFactory,
@@ -181,13 +185,32 @@ def test_member_page_splits_the_actions_it_leads_from_those_it_supports(client, 
 
     response = client.get("/members/TAU/")
 
-    assert response.context["leading"] == [lead, co_lead, in_progress]
-    assert response.context["leading_counts"] == [("planned", "planned", 2), ("in_progress", "in progress", 1)]
-    assert response.context["other"] == [support]
-    assert response.context["other_counts"] == [("not_started", "not started", 1)]
+    assert response.context["leading"].rows == [lead, co_lead, in_progress]
+    assert response.context["leading"].counts == [("planned", "planned", 2), ("in_progress", "in progress", 1)]
+    assert response.context["other"].rows == [support]
+    assert response.context["other"].counts == [("not_started", "not started", 1)]
     assert '<span class="status status--planned">2 planned</span>' in response.text
     assert '<a href="/actions/?lead=TAU">These actions in the register</a>' in response.text
     assert '<a href="/actions/?owner=TAU">Every action it has a part in, in the register</a>' in response.text
+
+
+def test_member_page_lists_the_first_actions_and_counts_them_all(client, member_user):
+    australia = MemberFactory(code="TAU", name="Test Australia")
+    initiative = InitiativeFactory()
+    for number in range(ROWS_LISTED + 2, 0, -1):
+        ActionOwnerFactory(
+            member=australia, role=ActionOwner.Role.LEAD, action__initiative=initiative, action__number=number
+        )
+    client.force_login(member_user)
+
+    response = client.get("/members/TAU/")
+
+    leading = response.context["leading"]
+    assert [row.action.number for row in leading.rows] == list(range(1, ROWS_LISTED + 1))
+    assert leading.total == ROWS_LISTED + 2
+    assert leading.counts == [("not_started", "not started", ROWS_LISTED + 2)]
+    assert "<h3>Leads or co-leads (27)</h3>" in response.text
+    assert "The first 25 of 27, in the strategy's order; the register lists them all." in response.text
 
 
 def test_member_page_offers_no_register_link_for_a_member_without_actions(client, member_user):
@@ -232,6 +255,22 @@ def test_member_page_links_meetings_attended_and_decisions_naming_it(client, mem
     assert f'<a href="{decision.get_absolute_url()}">Test statement, paragraph 7</a>' in response.text
 
 
+def test_member_page_lists_the_latest_meetings_and_links_to_all_of_them(client, member_user):
+    australia = MemberFactory(code="TAU", name="Test Australia")
+    for day in range(1, MEETINGS_LISTED + 3):
+        MeetingParticipationFactory(
+            member=australia, meeting__title=f"Test meeting {day}", meeting__start_date=datetime.date(2020, 1, day)
+        )
+    client.force_login(member_user)
+
+    response = client.get("/members/TAU/")
+
+    latest = [row.meeting.title for row in response.context["member"].latest_participations]
+    assert latest == [f"Test meeting {day}" for day in range(MEETINGS_LISTED + 2, 2, -1)]
+    assert '<h2 id="meetings-heading">Meetings attended (22)</h2>' in response.text
+    assert '<a href="/meetings/?attended_by=TAU">all 22 in the meetings list</a>' in response.text
+
+
 @pytest.mark.parametrize("persona", ["secretariat_user", "co_chair_user"])
 def test_focal_points_are_shown_to_users_who_may_view_them(client, request, persona):
     FocalPointFactory(member=MemberFactory(code="TAU"), name="Test Person", email="person@example.org")
@@ -273,12 +312,13 @@ def _member_with_rows(member: Member, count: int) -> None:
     [
         # 1 session, 2 user, 3 the user's permissions, 4 their groups' permissions, 5 the member
         # with its sovereign, 6 territories, 7 other spellings, 8 seats with their forums,
-        # 9 groups with the bodies, 10 action roles with their actions, initiatives and themes,
-        # 11 meetings attended, 12 decisions naming it with their documents and meetings,
-        # 13 focal points.
-        ("secretariat_user", 13),
+        # 9 groups with the bodies, 10 meetings attended, 11 decisions naming it with their
+        # documents and meetings, 12 focal points, 13 its action roles counted by part and
+        # status, 14 the first actions it leads and 15 the first it supports, with their
+        # initiatives and themes.
+        ("secretariat_user", 15),
         # The same but the focal points, which a Members user may not see.
-        ("member_user", 12),
+        ("member_user", 14),
     ],
 )
 def test_member_page_queries_do_not_grow_with_the_record(client, request, django_assert_num_queries, persona, queries):
@@ -292,8 +332,8 @@ def test_member_page_queries_do_not_grow_with_the_record(client, request, django
     with django_assert_num_queries(queries):
         response = client.get("/members/TCN/")
 
-    assert len(response.context["leading"]) == 5
-    assert len(response.context["other"]) == 5
+    assert len(response.context["leading"].rows) == 5
+    assert len(response.context["other"].rows) == 5
 
 
 # The groups list and a group's page
@@ -356,7 +396,7 @@ def test_group_page_lists_its_actions_with_a_link_to_the_register(client, member
 
     response = client.get("/groups/TWG/")
 
-    assert response.context["action_roles"] == [owner]
+    assert response.context["actions"].rows == [owner]
     assert '<a href="/actions/?group=TWG">These actions in the register</a>' in response.text
 
 
@@ -376,15 +416,16 @@ def test_group_page_queries_do_not_grow_with_the_record(client, member_user, dja
 
     # 1 session, 2 user, 3 the body with its forum and parent, 4 its parts, 5 its members,
     # 6 decisions that established it and 7 decisions naming it, with their documents and
-    # meetings, 8 its meetings, 9 its action roles with their actions, initiatives and themes.
+    # meetings, 8 its meetings, 9 its action roles counted by status, 10 the first of them
+    # with their actions, initiatives and themes.
     add_rows(1)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get("/groups/TWG/")
     add_rows(4)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get("/groups/TWG/")
 
-    assert len(response.context["action_roles"]) == 5
+    assert len(response.context["actions"].rows) == 5
 
 
 # The real record
@@ -406,9 +447,9 @@ def test_indonesia_page_lists_the_biometrics_workshop_action_it_leads(client, re
 
     response = client.get("/members/ID/")
 
-    assert [str(row.action) for row in response.context["leading"]] == ["Workshop on Biometrics — action 1"]
-    assert [row.role for row in response.context["leading"]] == [ActionOwner.Role.LEAD]
-    assert response.context["leading_counts"] == [("planned", "planned", 1)]
+    assert [str(row.action) for row in response.context["leading"].rows] == ["Workshop on Biometrics — action 1"]
+    assert [row.role for row in response.context["leading"].rows] == [ActionOwner.Role.LEAD]
+    assert response.context["leading"].counts == [("planned", "planned", 1)]
     assert '<a href="/actions/?lead=ID">These actions in the register</a>' in response.text
 
 
