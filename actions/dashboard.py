@@ -29,6 +29,9 @@ RECENT = datetime.timedelta(days=90)
 CHANGES_LISTED = 15
 # A large record can have tens of thousands of gaps; the dashboard names the first and counts all.
 GAPS_LISTED = 20
+# The lead-member and body charts show the largest few: a large record has hundreds of
+# each, and a bar and a table row for every one made the dashboard megabytes long.
+BARS_LISTED = 20
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,9 @@ class Dashboard:
     by_pillar: list[Bar]
     by_lead: list[Bar]
     by_body: list[Bar]
+    # How many members and bodies the charts leave out (BARS_LISTED).
+    leads_not_shown: int
+    bodies_not_shown: int
     changes: list[ActionUpdate]
     changes_count: int
     strategy: Strategy | None
@@ -168,6 +174,26 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
         # A bound on recorded_at itself rather than on its date, so the index on it is used.
         changes = changes.filter(recorded_at__gte=_midnight(last_review))
     decisions_without_action = Decision.objects.filter(verb__in=Decision.FOLLOW_UP_VERBS, actions__isnull=True)
+    by_lead, leads_not_shown = _largest(
+        _bars(
+            ActionOwner.objects.filter(action__in=in_scope, role__in=ActionOwner.LEADING_ROLES, member__isnull=False),
+            param="lead",
+            key="member__code",
+            label="member__name",
+            order="member__name",
+            scope=scope,
+        )
+    )
+    by_body, bodies_not_shown = _largest(
+        _bars(
+            ActionOwner.objects.filter(action__in=in_scope, body__isnull=False),
+            param="group",
+            key="body__code",
+            label="body__name",
+            order="body__name",
+            scope=scope,
+        )
+    )
 
     return Dashboard(
         total=total,
@@ -200,22 +226,10 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
             order="pillars__order",
             scope=scope,
         ),
-        by_lead=_bars(
-            ActionOwner.objects.filter(action__in=in_scope, role__in=ActionOwner.LEADING_ROLES, member__isnull=False),
-            param="lead",
-            key="member__code",
-            label="member__name",
-            order="member__name",
-            scope=scope,
-        ),
-        by_body=_bars(
-            ActionOwner.objects.filter(action__in=in_scope, body__isnull=False),
-            param="group",
-            key="body__code",
-            label="body__name",
-            order="body__name",
-            scope=scope,
-        ),
+        by_lead=by_lead,
+        by_body=by_body,
+        leads_not_shown=leads_not_shown,
+        bodies_not_shown=bodies_not_shown,
         changes=list(changes.order_by("-recorded_at")[:CHANGES_LISTED]),
         changes_count=changes.count(),
         strategy=strategy,
@@ -279,6 +293,14 @@ def _bars(rows: Any, *, param: str, key: str, label: str, order: str, scope: Sco
         )
         for value, bar in sorted(totals.items(), key=lambda item: (item[1]["order"], item[1]["label"]))
     ]
+
+
+def _largest(bars: list[Bar]) -> tuple[list[Bar], int]:
+    """Every bar, in its order, when there are few; otherwise the BARS_LISTED with the most
+    actions, largest first, and how many were left out."""
+    if len(bars) <= BARS_LISTED:
+        return bars, 0
+    return sorted(bars, key=lambda bar: (-bar.total, bar.label))[:BARS_LISTED], len(bars) - BARS_LISTED
 
 
 def _segments(statuses: dict[str, int], total: int, scope: Scope, params: dict[str, str]) -> Iterable[Segment]:

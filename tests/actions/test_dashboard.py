@@ -130,6 +130,22 @@ def test_charts_on_a_small_record_with_known_answers(client, co_chair_user):
     assert board.completed_percent == 20
 
 
+def test_lead_chart_of_many_members_shows_those_leading_most_largest_first(client, co_chair_user, monkeypatch):
+    monkeypatch.setattr("actions.dashboard.BARS_LISTED", 2)
+    for name, led in [("Test Fiji", 1), ("Test Nauru", 3), ("Test Palau", 2), ("Test Samoa", 1)]:
+        member = MemberFactory(name=name)
+        for _ in range(led):
+            ActionOwnerFactory(member=member)
+    client.force_login(co_chair_user)
+
+    response = client.get(DASHBOARD)
+
+    board = response.context["board"]
+    assert [(bar.label, bar.total) for bar in board.by_lead] == [("Test Nauru", 3), ("Test Palau", 2)]
+    assert board.leads_not_shown == 2
+    assert "The 2 members with the most actions, largest first; 2 more are left out." in response.text
+
+
 def test_changes_since_the_last_review_are_listed_with_who_and_when(client, secretariat_user, co_chair_user):
     action = ActionFactory()
     when = datetime.datetime(2026, 9, 1, 3, tzinfo=datetime.UTC)
