@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from actions.dashboard import Scope, build_dashboard
+from actions.dashboard import Scope, cached_dashboard
 from actions.models import Action, ActionOwner, ActionQuerySet, Strategy
 from members.models import FocalPoint, Member
 from reminders.models import Reminder, Review
@@ -191,7 +191,9 @@ def _message(reminder: Reminder, today: datetime.date) -> EmailMultiAlternatives
             review=review,
             days_left=(review.due_on - today).days,
             days_overdue=(today - review.due_on).days,
-            board=build_dashboard(actions=Action.objects.all(), scope=Scope(), today=today),
+            # Cached with the dashboard page's own key (the record's version and the day): the
+            # reminders of one scan share one build, where each used to build its own.
+            board=cached_dashboard(actions=Action.objects.all(), scope=Scope(), today=today),
             report_url=site + reverse("dashboard:review", args=[review.due_on.year]),
         )
         template, subject = "reminders/review_reminder", f"Bali Process strategy review due {review.due_on:%-d %B %Y}"

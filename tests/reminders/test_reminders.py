@@ -9,6 +9,8 @@ import time_machine
 from django.core import mail
 from django.core.management import call_command
 
+from actions.dashboard import build_dashboard
+from actions.models import Action
 from members.models import Member
 from reminders.models import Reminder
 from reminders.services import CLAIM_LEASE, reminder_send, reminders_scan, review_offset
@@ -69,6 +71,23 @@ def test_the_reminder_says_when_what_and_where(focal_points):
     assert "http://127.0.0.1:8000/reports/review/2015/" in message.body
     html = message.alternatives[0][0]
     assert '<a href="http://127.0.0.1:8000/reports/review/2015/">Read the review report</a>' in html
+
+
+@time_machine.travel(SIXTY_DAYS_BEFORE, tick=False)
+def test_the_reminders_of_one_scan_share_one_dashboard_and_a_change_shows_in_the_next(focal_points):
+    with mock.patch("actions.dashboard.build_dashboard", wraps=build_dashboard) as build:
+        reminders_scan(today=SIXTY_DAYS_BEFORE.date(), dispatch=lambda pk: reminder_send(reminder_id=pk))
+        builds_for_six = build.call_count
+        action = Action.objects.filter(status=Action.Status.PLANNED).first()
+        action.status, action.progress = Action.Status.COMPLETED, 100
+        action.save(update_fields=["status", "progress"])
+        thailand = Reminder.objects.get(kind=Reminder.Kind.REVIEW, recipient="th@example.org")
+        Reminder.objects.filter(pk=thailand.pk).update(state=Reminder.State.PENDING)
+        reminder_send(reminder_id=thailand.pk)
+
+    assert (builds_for_six, build.call_count) == (1, 2)
+    assert [m.to for m in _review_mail()].count(["th@example.org"]) == 2
+    assert "- Planned: 11\n" in _review_mail()[-1].body
 
 
 @time_machine.travel(SIXTY_DAYS_BEFORE, tick=False)
