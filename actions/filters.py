@@ -2,6 +2,7 @@
 orderings listed here can be asked for."""
 
 import datetime
+import functools
 from typing import Any
 
 import django_filters
@@ -11,6 +12,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from actions.models import STRATEGY_ORDER, Action, ActionOwner, Initiative, Theme
+from actions.record_version import choices_version
 from balitrack.lib.widgets import QuickSelect
 from meetings.models import Decision, Meeting, Pillar
 from members.models import Body, BodyMembership, Member
@@ -36,6 +38,11 @@ def _mandating_meetings(request: HttpRequest | None) -> Any:
     return Meeting.objects.filter(Exists(mandating)).order_by("start_date")
 
 
+# The drop-downs' options, built once per version of what they list (the same for every
+# user); each filter's widget is a copy of this one.
+CACHED_SELECT = QuickSelect(version=choices_version)
+
+
 def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
@@ -56,7 +63,7 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_lead",
         label="Lead country or organisation",
         empty_label="Any",
-        widget=QuickSelect,
+        widget=CACHED_SELECT,
     )
     via_bodies = django_filters.BooleanFilter(
         method="filter_nothing",
@@ -69,7 +76,7 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_owner",
         label="Any part (lead, co-sponsor, support...)",
         empty_label="Any",
-        widget=QuickSelect,
+        widget=CACHED_SELECT,
     )
     # One status per action: no duplicates to remove, so no DISTINCT.
     status = django_filters.MultipleChoiceFilter(
@@ -81,13 +88,13 @@ class ActionFilter(django_filters.FilterSet):
         field_name="initiative__theme",
         label="Theme",
         empty_label="Any",
-        widget=QuickSelect,
+        widget=CACHED_SELECT,
     )
     initiative = django_filters.ModelChoiceFilter(
         queryset=Initiative.objects.order_by("theme__position", "position"),
         to_field_name="slug",
         empty_label="Any",
-        widget=QuickSelect,
+        widget=CACHED_SELECT,
     )
     pillar = django_filters.ModelChoiceFilter(
         queryset=Pillar.objects.all(),
@@ -95,7 +102,7 @@ class ActionFilter(django_filters.FilterSet):
         field_name="pillars",
         label="Jakarta Declaration pillar",
         empty_label="Any",
-        widget=QuickSelect,
+        widget=CACHED_SELECT,
     )
     group = django_filters.ModelChoiceFilter(
         queryset=Body.objects.order_by("name"),
@@ -103,7 +110,7 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_group",
         label="Working group or body",
         empty_label="Any",
-        widget=QuickSelect,
+        widget=CACHED_SELECT,
     )
     meeting = django_filters.ModelChoiceFilter(
         queryset=_mandating_meetings,
@@ -111,7 +118,7 @@ class ActionFilter(django_filters.FilterSet):
         method="filter_meeting",
         label="Mandated at",
         empty_label="Any",
-        widget=QuickSelect,
+        widget=CACHED_SELECT,
     )
     target = django_filters.DateFromToRangeFilter(
         field_name="target_date",
@@ -144,6 +151,16 @@ class ActionFilter(django_filters.FilterSet):
     class Meta:
         model = Action
         fields: list[str] = []
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One read of the choices' version for all the drop-downs of this request, and only
+        # when one is drawn (the CSV export draws none).
+        version = functools.cache(choices_version)
+        for declared in self.filters.values():
+            widget = declared.extra.get("widget")
+            if isinstance(widget, QuickSelect):
+                widget.version = version
 
     def filter_search(self, queryset: Any, name: str, value: str) -> Any:
         return queryset.search(value) if value.strip() else queryset

@@ -511,8 +511,9 @@ class ActionUpdate(models.Model):
 
 class RecordVersion(models.Model):
     """A token that changes with every change to the record, so that a cached page can tell
-    whether it is still true. One row; `actions.record_version` replaces its token in the
-    same transaction as the change, and the dashboard's cache key includes it."""
+    whether it is still true. Two rows, the whole record's and the register's choice lists'
+    (`actions.record_version`), each replaced in the same transaction as the change; the
+    dashboard's cache key and the register's drop-downs include them."""
 
     token = models.CharField(max_length=32)
 

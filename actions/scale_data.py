@@ -21,6 +21,7 @@ from django.contrib.auth.models import Group
 from django.db import connection, models, transaction
 
 from actions.models import Action, ActionOwner, ActionUpdate, Initiative, Strategy, Theme
+from actions.record_version import record_changed
 from balitrack.lib.bulk_load import insert_rows, next_id, reset_sequences
 from meetings.models import Decision, Document, Meeting, MeetingParticipation, Pillar
 from members.models import Body, BodyMembership, FocalPoint, Forum, ForumMembership, Member, Profile
@@ -612,6 +613,8 @@ def generate(
         if existing:
             raise RecordNotEmpty(f"The database already holds {existing} actions.")
         counts = record.build()
+        # COPY and bulk_create send no signals: pages cached on the old tokens must go.
+        record_changed()
     if connection.vendor == "postgresql":
         # VACUUM also marks pages all-visible, so counts and sorts can be index-only scans;
         # it cannot run inside a transaction (a test's), where ANALYZE alone does.

@@ -22,3 +22,20 @@ def test_quick_select_escapes_labels_and_marks_the_chosen_option() -> None:
     html = QuickSelect(choices=CHOICES).render("lead", "ID", {"id": "id_lead"})
     assert '<option value="ID" selected>Indonesia &amp; &lt;Timor&gt;</option>' in html
     assert html.count(" selected") == 1
+
+
+def test_quick_select_with_a_version_builds_its_options_once_per_version() -> None:
+    version = "one"
+    widget = QuickSelect(choices=CHOICES, version=lambda: version)
+    first = widget.render("test_lead", "AU", {"id": "id_lead"})
+    widget.choices = [*CHOICES, ("NZ", "New Zealand")]
+
+    same_version = widget.render("test_lead", "ID", {"id": "id_lead"})
+    version = "two"
+    new_version = widget.render("test_lead", "NZ", {"id": "id_lead"})
+
+    assert '<option value="AU" selected>Australia</option>' in first
+    # The list is the one built for "one"; only the selection follows the request.
+    assert "New Zealand" not in same_version
+    assert '<option value="ID" selected>' in same_version and same_version.count(" selected") == 1
+    assert '<option value="NZ" selected>New Zealand</option>' in new_version

@@ -1,10 +1,19 @@
 """Form widgets for long choice lists."""
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+
+# A backstop for changes that reach the database without replacing the version token
+# (bulk loads, raw SQL), as for the dashboard's cache.
+OPTIONS_TIMEOUT_SECONDS = 600
+
+# name -> (version, built at, the options' HTML): this process's drop-downs, the latest only.
+_options_built: dict[str, tuple[str, float, str]] = {}
 
 
 class QuickSelect(forms.Select):
@@ -13,25 +22,53 @@ class QuickSelect(forms.Select):
     The register's filters offer thousands of meetings and initiatives; Django renders
     each option through two templates, which cost most of a register page at scale.
     Plain choices only: no option groups.
+
+    With `version` (a function returning a token that changes whenever the choices may
+    have), the options are built once per token in each process and only the selection is
+    marked per request: reading thousands of rows for every page cost more than the rest of
+    it. Only for choices that are the same for every user.
     """
+
+    def __init__(
+        self, attrs: dict[str, Any] | None = None, choices: Any = (), *, version: Callable[[], str] | None = None
+    ) -> None:
+        super().__init__(attrs, choices)
+        self.version = version
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, attrs)
-        wanted = {str(v) for v in self.format_value(value)}
-        parts: list[str] = [format_html('<select name="{}"{}>', name, _attrs(final_attrs))]
-        has_selected = False
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            # Like Select: only the first matching option is marked.
-            selected = not has_selected and option_value in wanted
-            has_selected = has_selected or selected
-            # conditional_escape, as format_html does, but without its per-call overhead:
-            # it runs once for each of thousands of options.
-            mark = " selected" if selected else ""
-            text = conditional_escape(str(label))
-            parts.append(f'\n  <option value="{conditional_escape(option_value)}"{mark}>{text}</option>')
-        parts.append("\n</select>")
-        return mark_safe("".join(parts))
+        options = self._options(name)
+        # Like Select: only the first matching option is marked.
+        for wanted in self.format_value(value):
+            plain = _option(str(wanted))
+            if plain in options:
+                options = options.replace(plain, plain[:-1] + " selected>", 1)
+                break
+        opening = format_html('<select name="{}"{}>', name, _attrs(final_attrs))
+        return mark_safe(f"{opening}{options}\n</select>")
+
+    def _options(self, name: str) -> str:
+        if self.version is None:
+            return self._build_options()
+        version = self.version()
+        cached = _options_built.get(name)
+        if cached and cached[0] == version and time.monotonic() - cached[1] < OPTIONS_TIMEOUT_SECONDS:
+            return cached[2]
+        options = self._build_options()
+        _options_built[name] = (version, time.monotonic(), options)
+        return options
+
+    def _build_options(self) -> str:
+        # conditional_escape, as format_html does, but without its per-call overhead: it
+        # runs once for each of thousands of options.
+        return "".join(
+            f"{_option('' if value is None else str(value))}{conditional_escape(str(label))}</option>"
+            for value, label in self.choices
+        )
+
+
+def _option(value: str) -> str:
+    return f'\n  <option value="{conditional_escape(value)}">'
 
 
 def _attrs(attrs: dict[str, Any]) -> SafeString:

@@ -197,14 +197,15 @@ def test_dashboard_costs_the_same_queries_however_many_actions(
     # counts and actions without mandate in it); the strategy; four chart GROUP BYs; the
     # changes and their count; next meetings and past-but-planned meetings; decisions
     # without action and their count; Steering Group members without a focal point; actions
-    # without mandate; choices of the lead, theme and pillar filters.
-    with django_assert_num_queries(20):
+    # without mandate; the choice lists' version, then (the record has just changed) the
+    # choices of the lead, theme and pillar filters.
+    with django_assert_num_queries(21):
         response = client.get(DASHBOARD)
 
     assert response.context["board"].total == actions
 
-    # From the cache: session, user, the record's version, the three filters' choices.
-    with django_assert_num_queries(6):
+    # From the caches: session, user, the record's version, the choice lists' version.
+    with django_assert_num_queries(4):
         client.get(DASHBOARD)
 
 

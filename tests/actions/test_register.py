@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from actions.models import Action
+from actions.services import action_record_update
 from tests.factories import ActionFactory, ActionOwnerFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -207,10 +208,36 @@ def test_register_costs_the_same_queries_for_5_or_40_actions(client, co_chair_us
     client.force_login(co_chair_user)
 
     # session, user, the user's groups (member preselection); the chosen lead member;
-    # the count; choices of the lead, owner, theme, initiative, pillar, group and meeting
+    # the count; the choice lists' version, then (built afresh: the record has just
+    # changed) choices of the lead, owner, theme, initiative, pillar, group and meeting
     # filters; the page of actions with initiative and theme; their owners with member,
     # body and forum.
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get(f"{REGISTER}?lead={lead.code}&status=planned")
+    # The same lists again: the version alone.
+    with django_assert_num_queries(8):
+        client.get(f"{REGISTER}?lead={lead.code}&status=planned")
 
     assert response.context["paginator"].count == rows
+
+
+def test_drop_downs_follow_a_new_owner_but_are_not_rebuilt_for_a_status_update(
+    client, secretariat_user, django_assert_num_queries
+):
+    action = ActionFactory()
+    ActionOwnerFactory(action=action, member=MemberFactory(code="TFJ", name="Test Fiji"))
+    client.force_login(secretariat_user)
+    client.get(REGISTER)
+
+    action_record_update(
+        action=action, author=secretariat_user, status=Action.Status.PLANNED, progress=0, target_date=None, note=""
+    )
+    # session, user, groups, count, the page, owners, the lists' version: nothing rebuilt.
+    with django_assert_num_queries(7):
+        client.get(REGISTER)
+    ActionOwnerFactory(action=action, member=MemberFactory(code="TNR", name="Test Nauru"))
+    response = client.get(REGISTER)
+
+    lead_options = response.context["filter"].form["lead"].as_widget()
+    assert '<option value="TNR">Test Nauru</option>' in lead_options
+    assert '<option value="TFJ">Test Fiji</option>' in lead_options
