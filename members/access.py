@@ -6,11 +6,13 @@ exception: they are people's names and e-mail addresses, shown only to users wit
 permission to view them (the Secretariat and the Co-Chairs; not the Members group).
 """
 
+from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
-from django.db.models import Case, Count, IntegerField, Prefetch, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Prefetch, When
 from django.shortcuts import get_object_or_404
 
 from members.models import Body, BodyMembership, FocalPoint, ForumMembership, Member
@@ -49,16 +51,6 @@ def get_member_for_user(user: User | AnonymousUser, code: str) -> Member:
                     _role_rank(BodyMembership.Role), "body__name"
                 ),
             ),
-            Prefetch(
-                "participations",
-                # The latest few, newest first: a member of a large record attends thousands.
-                queryset=related_model(Member, "participations")
-                .objects.select_related("meeting")
-                .order_by(models.F("meeting__start_date").desc(nulls_last=True), "meeting__title", "role", "pk")[
-                    :MEETINGS_LISTED
-                ],
-                to_attr="latest_participations",
-            ),
             Prefetch("decisions", queryset=_decisions_in_record_order(related_model(Member, "decisions"))),
         )
     )
@@ -67,6 +59,31 @@ def get_member_for_user(user: User | AnonymousUser, code: str) -> Member:
             Prefetch("focal_points", queryset=FocalPoint.objects.order_by("-is_active", "name"))
         )
     return get_object_or_404(queryset, code=code)
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """A meeting a member attended, with every role it held there ("host", "co-chair")."""
+
+    meeting: Any
+    roles: list[str]
+
+
+def latest_meetings_attended(member: Member) -> list[Attendance]:
+    """The latest MEETINGS_LISTED meetings the member attended, newest first; a meeting
+    the record gives no date for comes last. Two queries, however many it attended."""
+    participations = related_model(Member, "participations")
+    attended = participations.objects.filter(meeting=OuterRef("pk"), member=member)
+    meetings = list(
+        related_model(participations, "meeting")
+        .objects.filter(Exists(attended))
+        .order_by(models.F("start_date").desc(nulls_last=True), "title", "pk")[:MEETINGS_LISTED]
+    )
+    roles: dict[int, list[str]] = defaultdict(list)
+    rows = participations.objects.filter(member=member, meeting__in=meetings).order_by(_role_rank(participations.Role))
+    for row in rows:
+        roles[row.meeting_id].append(row.get_role_display())
+    return [Attendance(meeting=meeting, roles=roles[meeting.pk]) for meeting in meetings]
 
 
 def bodies_for_user(user: User | AnonymousUser) -> "models.QuerySet[Body]":

@@ -15,6 +15,7 @@ from members.access import (
     can_view_focal_points,
     get_body_for_user,
     get_member_for_user,
+    latest_meetings_attended,
     members_for_user,
 )
 from members.action_roles import body_action_roles, member_action_roles
@@ -71,6 +72,7 @@ def member_detail(request: HttpRequest, code: str) -> HttpResponse:
         "member": member,
         "leading": leading,
         "other": other,
+        "meetings_attended": latest_meetings_attended(member),
         "show_focal_points": can_view_focal_points(request.user),
     }
     return render(request, "members/member_detail.html", context)

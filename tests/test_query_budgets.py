@@ -56,8 +56,9 @@ READ_PAGES = {
         12,
     ),
     # member page: the member and its seats, groups, meetings, decisions and focal points;
-    # its action roles counted, then the first it leads and the first it supports.
-    "member page": (lambda: _lead().get_absolute_url(), 15),
+    # its action roles counted, then the first it leads and the first it supports; the
+    # latest meetings it attended and its roles at them.
+    "member page": (lambda: _lead().get_absolute_url(), 16),
     # dashboard: built afresh (record version token, then the figures and charts), and
     # the choice lists' version for its lead, theme and pillar drop-downs.
     "dashboard": (lambda: reverse("dashboard:index"), 18),

@@ -265,10 +265,26 @@ def test_member_page_lists_the_latest_meetings_and_links_to_all_of_them(client, 
 
     response = client.get("/members/TAU/")
 
-    latest = [row.meeting.title for row in response.context["member"].latest_participations]
+    latest = [attended.meeting.title for attended in response.context["meetings_attended"]]
     assert latest == [f"Test meeting {day}" for day in range(MEETINGS_LISTED + 2, 2, -1)]
     assert '<h2 id="meetings-heading">Meetings attended (22)</h2>' in response.text
     assert '<a href="/meetings/?attended_by=TAU">all 22 in the meetings list</a>' in response.text
+
+
+def test_member_page_names_a_meeting_once_with_every_role_it_held(client, member_user):
+    australia = MemberFactory(code="TAU", name="Test Australia")
+    som = MeetingFactory(title="Test SOM", start_date=datetime.date(2014, 8, 6))
+    MeetingParticipationFactory(meeting=som, member=australia, role=MeetingParticipation.Role.PARTICIPANT)
+    MeetingParticipationFactory(meeting=som, member=australia, role=MeetingParticipation.Role.HOST)
+    client.force_login(member_user)
+
+    response = client.get("/members/TAU/")
+
+    assert [(a.meeting.title, a.roles) for a in response.context["meetings_attended"]] == [
+        ("Test SOM", ["Host", "Participant"])
+    ]
+    assert '<span class="meta">host, participant · 6 August 2014</span>' in response.text
+    assert '<h2 id="meetings-heading">Meetings attended (1)</h2>' in response.text
 
 
 @pytest.mark.parametrize("persona", ["secretariat_user", "co_chair_user"])
@@ -312,13 +328,13 @@ def _member_with_rows(member: Member, count: int) -> None:
     [
         # 1 session, 2 user, 3 the user's permissions, 4 their groups' permissions, 5 the member
         # with its sovereign, 6 territories, 7 other spellings, 8 seats with their forums,
-        # 9 groups with the bodies, 10 meetings attended, 11 decisions naming it with their
-        # documents and meetings, 12 focal points, 13 its action roles counted by part and
-        # status, 14 the first actions it leads and 15 the first it supports, with their
-        # initiatives and themes.
-        ("secretariat_user", 15),
+        # 9 groups with the bodies, 10 decisions naming it with their documents and meetings,
+        # 11 focal points, 12 its action roles counted by part and status, 13 the first
+        # actions it leads and 14 the first it supports, with their initiatives and themes,
+        # 15 the latest meetings it attended and 16 its roles at them.
+        ("secretariat_user", 16),
         # The same but the focal points, which a Members user may not see.
-        ("member_user", 14),
+        ("member_user", 15),
     ],
 )
 def test_member_page_queries_do_not_grow_with_the_record(client, request, django_assert_num_queries, persona, queries):
