@@ -244,6 +244,9 @@ REMINDER_OFFSETS_DAYS = [int(days) for days in env_list("REMINDER_OFFSETS_DAYS",
 REMINDER_FORUMS = env_list("REMINDER_FORUMS", ["SG"])
 # First wait before retrying a send the mail server refused; it doubles each time.
 REMINDER_RETRY_BACKOFF_SECONDS = env_int("REMINDER_RETRY_BACKOFF_SECONDS", 30)
+# How long a send holds its reminder: a worker that dies mid-send (killed, out of memory)
+# leaves it claimed, and the next scan sends it once the claim has lapsed.
+REMINDER_CLAIM_LEASE_SECONDS = env_int("REMINDER_CLAIM_LEASE_SECONDS", 600)
 # Links in e-mails point here.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -256,6 +259,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
+# A send must give up well before its claim lapses (REMINDER_CLAIM_LEASE_SECONDS), or a
+# hung mail server could see a second worker send the same reminder beside it.
+EMAIL_TIMEOUT = min(env_int("EMAIL_TIMEOUT", 60), REMINDER_CLAIM_LEASE_SECONDS // 2)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "BaliTrack <balitrack@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

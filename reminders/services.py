@@ -20,8 +20,9 @@ from reminders.models import Reminder, Review
 
 logger = logging.getLogger(__name__)
 
-# How long a send holds its reminder before another may try.
-CLAIM_LEASE = datetime.timedelta(minutes=10)
+# How long a send holds its reminder before another may try (the mail server's timeout,
+# EMAIL_TIMEOUT, is shorter).
+CLAIM_LEASE = datetime.timedelta(seconds=settings.REMINDER_CLAIM_LEASE_SECONDS)
 MAX_ATTEMPTS = 6
 
 
