@@ -9,6 +9,7 @@ import datetime
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -41,7 +42,12 @@ class Scope:
     params: dict[str, str] = field(default_factory=dict)
 
     def register_url(self, **extra: str) -> str:
-        return f"{reverse('actions:register')}?{urlencode({**self.params, **extra})}"
+        return f"{self._register_path}?{urlencode({**self.params, **extra})}"
+
+    @cached_property
+    def _register_path(self) -> str:
+        # Once per dashboard, not once per link: a large record's charts have thousands.
+        return reverse("actions:register")
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,12 @@ class Bar:
     total: int
     average_progress: int
     segments: list[Segment]
+
+    @property
+    def cells(self) -> list[Segment | None]:
+        """The segments in the table's columns, one per status, None where it has none."""
+        by_status = {segment.status: segment for segment in self.segments}
+        return [by_status.get(status) for status in Action.Status.values]
 
 
 @dataclass
@@ -174,25 +186,23 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
         # A bound on recorded_at itself rather than on its date, so the index on it is used.
         changes = changes.filter(recorded_at__gte=_midnight(last_review))
     decisions_without_action = Decision.objects.filter(verb__in=Decision.FOLLOW_UP_VERBS, actions__isnull=True)
-    by_lead, leads_not_shown = _largest(
-        _bars(
-            ActionOwner.objects.filter(action__in=in_scope, role__in=ActionOwner.LEADING_ROLES, member__isnull=False),
-            param="lead",
-            key="member__code",
-            label="member__name",
-            order="member__name",
-            scope=scope,
-        )
+    by_lead, leads_not_shown = _bars(
+        ActionOwner.objects.filter(action__in=in_scope, role__in=ActionOwner.LEADING_ROLES, member__isnull=False),
+        param="lead",
+        key="member__code",
+        label="member__name",
+        order="member__name",
+        scope=scope,
+        largest=True,
     )
-    by_body, bodies_not_shown = _largest(
-        _bars(
-            ActionOwner.objects.filter(action__in=in_scope, body__isnull=False),
-            param="group",
-            key="body__code",
-            label="body__name",
-            order="body__name",
-            scope=scope,
-        )
+    by_body, bodies_not_shown = _bars(
+        ActionOwner.objects.filter(action__in=in_scope, body__isnull=False),
+        param="group",
+        key="body__code",
+        label="body__name",
+        order="body__name",
+        scope=scope,
+        largest=True,
     )
 
     return Dashboard(
@@ -217,7 +227,7 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
             label="initiative__theme__title",
             order="initiative__theme__position",
             scope=scope,
-        ),
+        )[0],
         by_pillar=_bars(
             in_scope.filter(pillars__isnull=False),
             param="pillar",
@@ -225,7 +235,7 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
             label="pillars__name",
             order="pillars__order",
             scope=scope,
-        ),
+        )[0],
         by_lead=by_lead,
         by_body=by_body,
         leads_not_shown=leads_not_shown,
@@ -261,14 +271,17 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _bars(rows: Any, *, param: str, key: str, label: str, order: str, scope: Scope) -> list[Bar]:
+def _bars(
+    rows: Any, *, param: str, key: str, label: str, order: str, scope: Scope, largest: bool = False
+) -> tuple[list[Bar], int]:
     """One bar per value of `key`, from a single GROUP BY query over (key, status); each bar
     and segment links to the register with `param=value` added to the scope. `rows` are
-    actions, or owner rows of actions.
+    actions, or owner rows of actions. With `largest`, only the BARS_LISTED with the most
+    actions, largest first, when there are more. Returns the bars and how many were left out.
 
     A chart of the dimension the dashboard is narrowed to would have one row: left out."""
     if param in scope.params:
-        return []
+        return [], 0
     through = "" if rows.model is Action else "action__"
     grouped = (
         rows.values(key, label, order, f"{through}status")
@@ -283,7 +296,11 @@ def _bars(rows: Any, *, param: str, key: str, label: str, order: str, scope: Sco
         bar["statuses"][row[f"{through}status"]] = row["n"]
         bar["n"] += row["n"]
         bar["progress"] += row["progress_sum"] or 0
-    return [
+    kept = sorted(totals.items(), key=lambda item: (item[1]["order"], item[1]["label"]))
+    if largest and len(kept) > BARS_LISTED:
+        # Cut before the bars are built: each carries a register link per status.
+        kept = sorted(kept, key=lambda item: (-item[1]["n"], item[1]["label"]))[:BARS_LISTED]
+    bars = [
         Bar(
             label=bar["label"],
             url=scope.register_url(**{param: value}),
@@ -291,16 +308,9 @@ def _bars(rows: Any, *, param: str, key: str, label: str, order: str, scope: Sco
             average_progress=round(bar["progress"] / bar["n"]),
             segments=list(_segments(bar["statuses"], bar["n"], scope, {param: value})),
         )
-        for value, bar in sorted(totals.items(), key=lambda item: (item[1]["order"], item[1]["label"]))
+        for value, bar in kept
     ]
-
-
-def _largest(bars: list[Bar]) -> tuple[list[Bar], int]:
-    """Every bar, in its order, when there are few; otherwise the BARS_LISTED with the most
-    actions, largest first, and how many were left out."""
-    if len(bars) <= BARS_LISTED:
-        return bars, 0
-    return sorted(bars, key=lambda bar: (-bar.total, bar.label))[:BARS_LISTED], len(bars) - BARS_LISTED
+    return bars, len(totals) - len(bars)
 
 
 def _segments(statuses: dict[str, int], total: int, scope: Scope, params: dict[str, str]) -> Iterable[Segment]:
