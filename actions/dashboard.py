@@ -155,6 +155,9 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
     """The dashboard over `actions` (the whole register, or the part the scope narrows to)."""
     # Unnarrowed, the whole table: no "id IN (all ids)" for PostgreSQL to hash first.
     in_scope = Action.objects.filter(pk__in=actions.values("pk")) if scope.params else Action.objects.all()
+    # Likewise the owner rows: unnarrowed, "action_id IN (every action)" costs the lead and
+    # body charts a second probe of the actions per owner row (270 -> 177 ms at 100,000).
+    owners = ActionOwner.objects.filter(action__in=in_scope) if scope.params else ActionOwner.objects.all()
     recent_since = today - RECENT
     still_open = ~Q(status__in=Action.CLOSED_STATUSES)
     # "id IN (mandated ids)" rather than a correlated EXISTS: PostgreSQL hashes the list
@@ -187,7 +190,7 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
         changes = changes.filter(recorded_at__gte=_midnight(last_review))
     decisions_without_action = Decision.objects.filter(verb__in=Decision.FOLLOW_UP_VERBS, actions__isnull=True)
     by_lead, leads_not_shown = _bars(
-        ActionOwner.objects.filter(action__in=in_scope, role__in=ActionOwner.LEADING_ROLES, member__isnull=False),
+        owners.filter(role__in=ActionOwner.LEADING_ROLES, member__isnull=False),
         param="lead",
         key="member__code",
         label="member__name",
@@ -196,7 +199,7 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
         largest=True,
     )
     by_body, bodies_not_shown = _bars(
-        ActionOwner.objects.filter(action__in=in_scope, body__isnull=False),
+        owners.filter(body__isnull=False),
         param="group",
         key="body__code",
         label="body__name",
