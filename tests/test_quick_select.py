@@ -39,3 +39,14 @@ def test_quick_select_with_a_version_builds_its_options_once_per_version() -> No
     assert "New Zealand" not in same_version
     assert '<option value="ID" selected>' in same_version and same_version.count(" selected") == 1
     assert '<option value="NZ" selected>New Zealand</option>' in new_version
+
+
+def test_two_drop_downs_of_the_same_name_keep_their_own_options() -> None:
+    register = QuickSelect(choices=CHOICES, version=lambda: "same")
+    other_form = QuickSelect(choices=[("", "Any"), ("NZ", "New Zealand")], version=lambda: "same")
+
+    first = register.render("test_shared_name", "", {"id": "id_lead"})
+    second = other_form.render("test_shared_name", "", {"id": "id_lead"})
+
+    assert "Australia" in first and "New Zealand" not in first
+    assert "New Zealand" in second and "Australia" not in second

@@ -1,5 +1,6 @@
 """Form widgets for long choice lists."""
 
+import itertools
 import time
 from collections.abc import Callable
 from typing import Any
@@ -12,8 +13,10 @@ from django.utils.safestring import SafeString, mark_safe
 # (bulk loads, raw SQL), as for the dashboard's cache.
 OPTIONS_TIMEOUT_SECONDS = 600
 
-# name -> (version, built at, the options' HTML): this process's drop-downs, the latest only.
-_options_built: dict[str, tuple[str, float, str]] = {}
+# (widget, name) -> (version, built at, the options' HTML): this process's drop-downs, the
+# latest version only.
+_options_built: dict[tuple[int, str], tuple[str, float, str]] = {}
+_widgets_made = itertools.count()
 
 
 class QuickSelect(forms.Select):
@@ -34,6 +37,9 @@ class QuickSelect(forms.Select):
     ) -> None:
         super().__init__(attrs, choices)
         self.version = version
+        # Kept by the copies Django makes of a declared widget, so the options of one form's
+        # field are never served to another form's field of the same name.
+        self.options_key = next(_widgets_made)
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, attrs)
@@ -51,11 +57,12 @@ class QuickSelect(forms.Select):
         if self.version is None:
             return self._build_options()
         version = self.version()
-        cached = _options_built.get(name)
+        key = (self.options_key, name)
+        cached = _options_built.get(key)
         if cached and cached[0] == version and time.monotonic() - cached[1] < OPTIONS_TIMEOUT_SECONDS:
             return cached[2]
         options = self._build_options()
-        _options_built[name] = (version, time.monotonic(), options)
+        _options_built[key] = (version, time.monotonic(), options)
         return options
 
     def _build_options(self) -> str:
