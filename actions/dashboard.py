@@ -189,23 +189,21 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
         # A bound on recorded_at itself rather than on its date, so the index on it is used.
         changes = changes.filter(recorded_at__gte=_midnight(last_review))
     decisions_without_action = Decision.objects.filter(verb__in=Decision.FOLLOW_UP_VERBS, actions__isnull=True)
-    by_lead, leads_not_shown = _bars(
+    by_lead, leads_not_shown = _largest_bars(
         owners.filter(role__in=ActionOwner.LEADING_ROLES, member__isnull=False),
         param="lead",
         key="member__code",
         label="member__name",
         order="member__name",
         scope=scope,
-        largest=True,
     )
-    by_body, bodies_not_shown = _bars(
+    by_body, bodies_not_shown = _largest_bars(
         owners.filter(body__isnull=False),
         param="group",
         key="body__code",
         label="body__name",
         order="body__name",
         scope=scope,
-        largest=True,
     )
 
     return Dashboard(
@@ -230,7 +228,7 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
             label="initiative__theme__title",
             order="initiative__theme__position",
             scope=scope,
-        )[0],
+        ),
         by_pillar=_bars(
             in_scope.filter(pillars__isnull=False),
             param="pillar",
@@ -238,7 +236,7 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
             label="pillars__name",
             order="pillars__order",
             scope=scope,
-        )[0],
+        ),
         by_lead=by_lead,
         by_body=by_body,
         leads_not_shown=leads_not_shown,
@@ -274,17 +272,32 @@ def _midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _bars(
-    rows: Any, *, param: str, key: str, label: str, order: str, scope: Scope, largest: bool = False
-) -> tuple[list[Bar], int]:
-    """One bar per value of `key`, from a single GROUP BY query over (key, status); each bar
-    and segment links to the register with `param=value` added to the scope. `rows` are
-    actions, or owner rows of actions. With `largest`, only the BARS_LISTED with the most
-    actions, largest first, when there are more. Returns the bars and how many were left out.
+def _bars(rows: Any, *, param: str, key: str, label: str, order: str, scope: Scope) -> list[Bar]:
+    """One bar per value of `key`, in the dimension's own order; each bar and segment links
+    to the register with `param=value` added to the scope. `rows` are actions, or owner
+    rows of actions."""
+    totals = _totals(rows, param=param, key=key, label=label, order=order, scope=scope)
+    return _built(sorted(totals.items(), key=_in_order), param=param, scope=scope)
+
+
+def _largest_bars(rows: Any, *, param: str, key: str, label: str, order: str, scope: Scope) -> tuple[list[Bar], int]:
+    """As _bars when there are few; otherwise the BARS_LISTED with the most actions, largest
+    first. Returns the bars and how many were left out."""
+    totals = _totals(rows, param=param, key=key, label=label, order=order, scope=scope)
+    kept = sorted(totals.items(), key=_in_order)
+    if len(kept) > BARS_LISTED:
+        # Cut before the bars are built: each carries a register link per status.
+        kept = sorted(kept, key=lambda item: (-item[1]["n"], item[1]["label"]))[:BARS_LISTED]
+    return _built(kept, param=param, scope=scope), len(totals) - len(kept)
+
+
+def _totals(rows: Any, *, param: str, key: str, label: str, order: str, scope: Scope) -> dict[str, dict[str, Any]]:
+    """Each value of `key` with its label, order, actions by status and their progress, from
+    a single GROUP BY query over (key, status).
 
     A chart of the dimension the dashboard is narrowed to would have one row: left out."""
     if param in scope.params:
-        return [], 0
+        return {}
     through = "" if rows.model is Action else "action__"
     grouped = (
         rows.values(key, label, order, f"{through}status")
@@ -299,11 +312,15 @@ def _bars(
         bar["statuses"][row[f"{through}status"]] = row["n"]
         bar["n"] += row["n"]
         bar["progress"] += row["progress_sum"] or 0
-    kept = sorted(totals.items(), key=lambda item: (item[1]["order"], item[1]["label"]))
-    if largest and len(kept) > BARS_LISTED:
-        # Cut before the bars are built: each carries a register link per status.
-        kept = sorted(kept, key=lambda item: (-item[1]["n"], item[1]["label"]))[:BARS_LISTED]
-    bars = [
+    return totals
+
+
+def _in_order(item: tuple[str, dict[str, Any]]) -> tuple[Any, str]:
+    return item[1]["order"], item[1]["label"]
+
+
+def _built(totals: list[tuple[str, dict[str, Any]]], *, param: str, scope: Scope) -> list[Bar]:
+    return [
         Bar(
             label=bar["label"],
             url=scope.register_url(**{param: value}),
@@ -311,9 +328,8 @@ def _bars(
             average_progress=round(bar["progress"] / bar["n"]),
             segments=list(_segments(bar["statuses"], bar["n"], scope, {param: value})),
         )
-        for value, bar in kept
+        for value, bar in totals
     ]
-    return bars, len(totals) - len(bars)
 
 
 def _segments(statuses: dict[str, int], total: int, scope: Scope, params: dict[str, str]) -> Iterable[Segment]:
