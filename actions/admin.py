@@ -5,7 +5,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from actions.models import Action, ActionOwner, ActionUpdate, Initiative, Strategy, Theme
-from actions.services import action_record_update
 from balitrack.lib.admin import RecordAdmin, RecordTabularInline
 from meetings.admin import DecisionAdmin
 from meetings.models import Decision
@@ -69,6 +68,7 @@ class ActionUpdateInline(RecordTabularInline):
         "previous_status",
         "status",
         "progress",
+        "previous_target_date",
         "target_date",
         "note",
     )
@@ -134,7 +134,10 @@ class ActionAdmin(RecordAdmin):
 
 @admin.register(ActionUpdate)
 class ActionUpdateAdmin(RecordAdmin):
-    """Recording an update here appends it to the history and applies it to the action."""
+    """The history, to search and read. Updates are recorded on the action's own page,
+    whose form opens at the action's current status and target date and refuses a save
+    over a change made meanwhile; an add form here would start blank, so saving it could
+    clear a target date nobody meant to touch."""
 
     list_display = ["action", "recorded_at", "author", "previous_status", "status", "progress", "target_date"]
     list_filter = ["status", "recorded_at"]
@@ -142,25 +145,18 @@ class ActionUpdateAdmin(RecordAdmin):
     list_select_related = ["action__initiative", "author"]
     autocomplete_fields = ["action"]
     date_hierarchy = "recorded_at"
-    fields = ["action", "status", "progress", "target_date", "note"]
+    fields = ["action", "recorded_at", "author", "previous_status", "status", "previous_progress", "progress"]
+    fields += ["previous_target_date", "target_date", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    def save_model(self, request: HttpRequest, obj: ActionUpdate, form: Any, change: bool) -> None:
-        saved = action_record_update(
-            action=obj.action,
-            author=request.user if request.user.is_authenticated else None,
-            status=obj.status,
-            progress=obj.progress,
-            target_date=obj.target_date,
-            note=obj.note,
-        )
-        # The admin's messages and redirect need the saved row.
-        obj.pk, obj.recorded_at = saved.pk, saved.recorded_at
 
 
 class MandatedActionInline(RecordTabularInline):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from actions.models import STRATEGY_ORDER, Action, ActionOwner, Initiative, Theme
 from actions.record_version import choices_version
-from balitrack.lib.widgets import QuickSelect
+from balitrack.lib.widgets import IsoDateRangeWidget, QuickSelect
 from meetings.models import Decision, Meeting, Pillar
 from members.models import Body, BodyMembership, Member
 
@@ -123,7 +123,7 @@ class ActionFilter(django_filters.FilterSet):
     target = django_filters.DateFromToRangeFilter(
         field_name="target_date",
         label="Target date between",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=IsoDateRangeWidget,
     )
     overdue = django_filters.BooleanFilter(method="filter_overdue", widget=forms.CheckboxInput, label="Overdue only")
     stale = django_filters.BooleanFilter(
@@ -132,7 +132,7 @@ class ActionFilter(django_filters.FilterSet):
     updated = django_filters.DateFromToRangeFilter(
         method="filter_updated",
         label="Last updated between",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        widget=IsoDateRangeWidget,
     )
     new_work = django_filters.BooleanFilter(
         method="filter_new_work", widget=forms.CheckboxInput, label='"New work" only'
@@ -193,9 +193,11 @@ class ActionFilter(django_filters.FilterSet):
     def filter_updated(self, queryset: Any, name: str, days: slice | None) -> Any:
         # Whole local days, compared as instants: updated_at__date would cast every row
         # and could not use actions_action_updated_idx.
-        if days and days.start:
+        # The first and last days a calendar has stand for "no bound": their midnight in
+        # Bangkok is outside what a datetime can hold once made UTC.
+        if days and days.start and days.start > datetime.date.min:
             queryset = queryset.filter(updated_at__gte=_start_of(days.start))
-        if days and days.stop:
+        if days and days.stop and days.stop < datetime.date.max - datetime.timedelta(days=1):
             queryset = queryset.filter(updated_at__lt=_start_of(days.stop + datetime.timedelta(days=1)))
         return queryset
 

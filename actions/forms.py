@@ -3,6 +3,11 @@ from typing import Any
 from django import forms
 
 from actions.models import Action, ActionUpdate
+from balitrack.lib.widgets import IsoDateInput
+
+# The longest note a status update may carry. The form counts it as the server does, so the
+# browser is not told a `maxlength`, which would cut a pasted note without a word.
+NOTE_MAX_LENGTH = 5000
 
 
 class StatusUpdateForm(forms.Form):
@@ -12,14 +17,14 @@ class StatusUpdateForm(forms.Form):
     progress = forms.IntegerField(
         min_value=0, max_value=100, label="Progress (%)", help_text="0 to 100; a completed action is 100."
     )
-    target_date = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Leave empty if none is set."
-    )
+    target_date = forms.DateField(required=False, widget=IsoDateInput, help_text="Leave empty if none is set.")
     note = forms.CharField(
         required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Required when the action is put on hold or discontinued.",
+        widget=forms.Textarea(attrs={"rows": 4, "data-count-limit": NOTE_MAX_LENGTH}),
+        help_text=(
+            f"Up to {NOTE_MAX_LENGTH:,} characters. Required when the action is put on hold or discontinued, "
+            "and when nothing else changes."
+        ),
     )
     # The version of the action the officer was looking at when the form was opened.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
@@ -36,14 +41,20 @@ class StatusUpdateForm(forms.Form):
         )
 
     def clean_note(self) -> str:
-        note: str = self.cleaned_data["note"]
-        return note.strip()
+        # Browsers send line breaks as CRLF but count them as one character; so does BaliTrack.
+        note = self.cleaned_data["note"].replace("\r\n", "\n").strip()
+        if len(note) > NOTE_MAX_LENGTH:
+            raise forms.ValidationError(
+                f"A note can be at most {NOTE_MAX_LENGTH:,} characters; this one has {len(note):,}. "
+                "Shorten it, or link to a longer document. Nothing was saved."
+            )
+        return note
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         status, progress = cleaned.get("status"), cleaned.get("progress")
         if status == Action.Status.COMPLETED and progress is not None and progress != 100:
             self.add_error("progress", "A completed action is 100% done.")
-        if status in ActionUpdate.STATUSES_NEEDING_NOTE and not cleaned.get("note"):
+        if status in ActionUpdate.STATUSES_NEEDING_NOTE and not cleaned.get("note") and "note" not in self.errors:
             self.add_error("note", "Say why the action is on hold or discontinued.")
         return cleaned

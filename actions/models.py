@@ -462,6 +462,8 @@ class ActionUpdate(models.Model):
     status = models.CharField(max_length=16, choices=Action.Status.choices)
     previous_progress = models.PositiveSmallIntegerField(null=True, blank=True)
     progress = models.PositiveSmallIntegerField()
+    # The target date the update replaced, so the history can say a date was moved or removed.
+    previous_target_date = models.DateField(null=True, blank=True)
     target_date = models.DateField(null=True, blank=True)
     note = models.TextField(blank=True)
 
@@ -493,6 +495,15 @@ class ActionUpdate(models.Model):
         return (*self.action.natural_key(), self.recorded_at.isoformat())
 
     natural_key.dependencies = ["actions.action"]  # type: ignore[attr-defined]
+
+    @property
+    def is_baseline(self) -> bool:
+        """The first row of an action's history, which replaced no earlier state."""
+        return not self.previous_status
+
+    @property
+    def target_date_changed(self) -> bool:
+        return not self.is_baseline and self.previous_target_date != self.target_date
 
     @property
     def author_name(self) -> str:

@@ -554,6 +554,7 @@ class ScaleRecord:
                 note = rng.choice(_HOLD_NOTES)
             elif new_status == Status.DISCONTINUED:
                 note = rng.choice(_DROP_NOTES)
+            previous_target = target if step else None
             if rng.random() < 0.1:
                 target += datetime.timedelta(days=rng.randrange(90, 365))
             updates.append(
@@ -565,6 +566,7 @@ class ScaleRecord:
                     "status": new_status,
                     "previous_progress": progress,
                     "progress": new_progress,
+                    "previous_target_date": previous_target,
                     "target_date": target,
                     "note": note,
                 }

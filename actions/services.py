@@ -3,11 +3,17 @@
 import datetime
 
 from django.contrib.auth.models import User
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from actions.models import Action, ActionUpdate
+
+NOTHING_CHANGED = (
+    "Nothing was recorded: the status, progress and target date are as they were and there is no note. "
+    "Change one of them, or write a note saying what happened."
+)
 
 
 class ActionChangedMeanwhile(Exception):
@@ -36,12 +42,17 @@ def action_record_update(
     The action row is locked first, so two updates recorded at once are applied one
     after the other and each history row knows the state it replaced. With
     `expected_version`, an action that has moved on since that version is left alone
-    and ActionChangedMeanwhile says what changed.
+    and ActionChangedMeanwhile says what changed. An update that would change nothing and
+    says nothing is refused (ValidationError): it would move "last update" and show in the
+    co-chairs' changes since the last review although nothing happened.
     """
     locked = Action.objects.select_for_update().get(pk=action.pk)
     if expected_version is not None and locked.version != expected_version:
         latest = locked.updates.select_related("author").order_by("-recorded_at").first()
         raise ActionChangedMeanwhile(locked, latest)
+    unchanged = (locked.status, locked.progress, locked.target_date) == (status, progress, target_date)
+    if unchanged and not note.strip():
+        raise ValidationError({NON_FIELD_ERRORS: [NOTHING_CHANGED]})
 
     update = ActionUpdate(
         action=locked,
@@ -51,6 +62,7 @@ def action_record_update(
         previous_progress=locked.progress,
         status=status,
         progress=progress,
+        previous_target_date=locked.target_date,
         target_date=target_date,
         note=note,
     )

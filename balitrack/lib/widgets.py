@@ -1,4 +1,4 @@
-"""Form widgets for long choice lists."""
+"""Form widgets BaliTrack uses in more than one form: dates, and long choice lists."""
 
 import itertools
 import time
@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django_filters.widgets import DateRangeWidget, RangeWidget
 
 # A backstop for changes that reach the database without replacing the version token
 # (bulk loads, raw SQL), as for the dashboard's cache.
@@ -17,6 +18,29 @@ OPTIONS_TIMEOUT_SECONDS = 600
 # latest version only.
 _options_built: dict[tuple[int, str], tuple[str, float, str]] = {}
 _widgets_made = itertools.count()
+
+
+class IsoDateInput(forms.DateInput):
+    """A browser date picker that shows the value it was given.
+
+    An `<input type="date">` shows a value only in ISO 8601 form; with the site's en-gb
+    format ("24/09/2014") the box stays empty and saving the form clears the date. So the
+    value is always written as ISO, whatever the locale, and the browser sends ISO back,
+    which every locale's input formats accept.
+    """
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class IsoDateRangeWidget(DateRangeWidget):
+    """A filter's "from … to …" pair of date pickers, each showing its value (IsoDateInput)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        # RangeWidget's own __init__ would make two text boxes.
+        super(RangeWidget, self).__init__((IsoDateInput, IsoDateInput), attrs)
 
 
 class QuickSelect(forms.Select):

@@ -88,3 +88,46 @@ def test_putting_an_action_on_hold_or_dropping_it_needs_a_note(status):
 
     assert error.value.message_dict["note"] == ["Say why the action is on hold or discontinued."]
     assert ActionUpdate.objects.count() == 0
+
+
+@pytest.mark.parametrize("note", ["", "   \n "])
+def test_an_update_that_changes_nothing_and_says_nothing_is_refused_and_writes_nothing(note):
+    action = ActionFactory(status=Action.Status.PLANNED, progress=20, target_date=datetime.date(2015, 6, 30))
+    before = Action.objects.values().get(pk=action.pk)
+
+    with pytest.raises(ValidationError) as refused:
+        action_record_update(
+            action=action,
+            author=None,
+            status=Action.Status.PLANNED,
+            progress=20,
+            target_date=datetime.date(2015, 6, 30),
+            note=note,
+        )
+
+    assert refused.value.messages == [
+        "Nothing was recorded: the status, progress and target date are as they were and there is no note. "
+        "Change one of them, or write a note saying what happened."
+    ]
+    assert Action.objects.values().get(pk=action.pk) == before
+    assert ActionUpdate.objects.count() == 0
+
+
+def test_an_update_records_the_target_date_it_replaced():
+    action = ActionFactory(status=Action.Status.PLANNED, target_date=datetime.date(2015, 6, 30))
+
+    update = action_record_update(
+        action=action,
+        author=None,
+        status=Action.Status.PLANNED,
+        progress=0,
+        target_date=None,
+        note="",
+        recorded_at=WHEN,
+    )
+
+    assert (update.previous_target_date, update.target_date, update.target_date_changed) == (
+        datetime.date(2015, 6, 30),
+        None,
+        True,
+    )
