@@ -47,6 +47,10 @@ def _start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def _day_of(moment: datetime.date | None) -> datetime.date | None:
+    return moment.date() if isinstance(moment, datetime.datetime) else moment
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Sorts as asked, then in the strategy's order, so rows never shuffle between pages."""
 
@@ -193,12 +197,14 @@ class ActionFilter(django_filters.FilterSet):
     def filter_updated(self, queryset: Any, name: str, days: slice | None) -> Any:
         # Whole local days, compared as instants: updated_at__date would cast every row
         # and could not use actions_action_updated_idx.
-        # The first and last days a calendar has stand for "no bound": their midnight in
-        # Bangkok is outside what a datetime can hold once made UTC.
-        if days and days.start and days.start > datetime.date.min:
-            queryset = queryset.filter(updated_at__gte=_start_of(days.start))
-        if days and days.stop and days.stop < datetime.date.max - datetime.timedelta(days=1):
-            queryset = queryset.filter(updated_at__lt=_start_of(days.stop + datetime.timedelta(days=1)))
+        # The range comes as the first and last moments of its days; the dates are what the
+        # user chose. The calendar's first and last days stand for "no bound": the midnight
+        # after 31 December 9999 (or before 1 January 1) is outside what a datetime holds.
+        first, last = (_day_of(days.start), _day_of(days.stop)) if days else (None, None)
+        if first and first > datetime.date.min:
+            queryset = queryset.filter(updated_at__gte=_start_of(first))
+        if last and last < datetime.date.max - datetime.timedelta(days=1):
+            queryset = queryset.filter(updated_at__lt=_start_of(last + datetime.timedelta(days=1)))
         return queryset
 
     def filter_new_work(self, queryset: Any, name: str, value: bool | None) -> Any:

@@ -166,3 +166,31 @@ def test_a_refused_update_keeps_what_the_officer_chose(client, secretariat_user,
     shown_again = form_data(response.content.decode(), "status-form")
     assert (shown_again["status"], shown_again["target_date"]) == (["on_hold"], ["2016-01-31"])
     assert ActionUpdate.objects.filter(action=action_with_target).count() == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "updated_after=0001-01-01&updated_before=9999-12-31",
+        "updated_before=9999-12-31",
+        "updated_after=9999-12-31",
+        "target_after=0001-01-01&target_before=9999-12-31",
+    ],
+)
+def test_date_filters_at_the_ends_of_the_calendar_answer(client, co_chair_user, query):
+    ActionFactory(target_date=TARGET)
+    client.force_login(co_chair_user)
+
+    page = client.get(f"{reverse('actions:register')}?{query}")
+    export = client.get(f"{reverse('actions:export')}?{query}")
+
+    assert (page.status_code, export.status_code) == (200, 200)
+
+
+def test_the_register_shows_its_date_filters_as_chosen(client, co_chair_user):
+    client.force_login(co_chair_user)
+
+    page = client.get(f"{reverse('actions:register')}?target_after=2015-01-01&updated_before=2016-06-30")
+
+    shown = form_data(page.content.decode(), "filters")
+    assert (shown["target_after"], shown["updated_before"]) == (["2015-01-01"], ["2016-06-30"])
