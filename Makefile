@@ -30,8 +30,13 @@ run: setup
 worker: $(VENV)/.installed
 	$(BIN)/celery -A balitrack worker --beat --loglevel=INFO
 
+# The suite in parallel, one process per core (each with its own test database), then the
+# few tests marked `alone` (they pause or cut a shared service) by themselves. With
+# JUNIT=path/name each pass writes path/name-parallel.xml and path/name-alone.xml.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not alone" $(if $(JUNIT),--junitxml=$(JUNIT)-parallel.xml) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -m alone $(if $(JUNIT),--junitxml=$(JUNIT)-alone.xml) $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -1,20 +1,34 @@
 """Shared test fixtures: the people who use BaliTrack, and the real record."""
 
 import os
+from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
-from django.core.management import call_command
 
 from members.models import Member, Profile
 from members.roles import Role, sync_role_groups
 from tests.factories import MemberFactory, UserFactory
+from tests.record_rows import RecordRows, capture_record_rows, restore_record_rows
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM calls
 # from such a thread unless told that this is safe, which it is for tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _own_redis_database(url: str, worker: str) -> str:
+    """The dashboard cache of one parallel test process, in a Redis database of its own
+    (the one below REDIS_URL's for gw0, and so on down), so that a test clearing its cache
+    never empties another process's."""
+    base, _, number = url.rpartition("/")
+    return f"{base}/{(int(number or 0) - 1 - int(worker.removeprefix('gw'))) % 16}"
+
+
+if (worker := os.environ.get("PYTEST_XDIST_WORKER")) and "redis" in settings.CACHES["dashboard"]["BACKEND"].lower():
+    settings.CACHES["dashboard"]["LOCATION"] = _own_redis_database(settings.CACHES["dashboard"]["LOCATION"], worker)
 
 
 def _role_group(role: Role) -> Group:
@@ -65,7 +79,44 @@ def outsider(db):
     return UserFactory(username="outsider")
 
 
+@pytest.fixture(scope="session")
+def record_rows(django_db_setup, django_db_blocker) -> RecordRows:
+    """The rows `load_record` writes into an empty database, loaded once per test process.
+
+    Loading the record checks and saves some 600 objects one by one, which took about 1.5 s
+    for each of the hundreds of tests that read it; copying its rows in takes a few
+    milliseconds. The loader itself is tested by calling it (tests/test_record.py)."""
+    with django_db_blocker.unblock():
+        return capture_record_rows()
+
+
 @pytest.fixture
-def record(db):
-    """The Bali Process record of fixtures/, loaded as `make run` loads it."""
-    call_command("load_record", verbosity=0)
+def record(db, record_rows):
+    """The Bali Process record of fixtures/, as `make run` loads it into an empty database."""
+    restore_record_rows(record_rows)
+
+
+# Tests that pause, cut or share a service every test process uses: they run after the
+# others, one at a time (`make test` runs them in a second pass, `-m alone`).
+ALONE = {
+    # pauses the whole Redis server for eight seconds
+    "tests/reminders/test_redis_paused.py",
+    # real Celery workers on the shared broker, one killed with SIGKILL
+    "tests/reminders/test_worker_integration.py",
+    # gunicorn behind a proxy that is cut, with five-second limits that a busy machine blurs
+    "tests/test_database_outage.py",
+}
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    root = Path(__file__).resolve().parent.parent
+    for item in items:
+        if Path(item.fspath).resolve().relative_to(root).as_posix() in ALONE:
+            item.add_marker(pytest.mark.alone)
+        # The record goes in before any other data a test's fixtures make (a persona's
+        # member, the administrator), as `make run` loads it before anyone uses BaliTrack.
+        names = getattr(item, "fixturenames", None)
+        if names and "record" in names:
+            names.remove("record")
+            names.insert(0, "record")
