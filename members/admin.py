@@ -135,6 +135,9 @@ class BaliTrackUserAdmin(UserAdmin):
     inlines = [ProfileInline]
     list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff", "roles"]
     list_filter = ["groups", "is_active", "is_staff", "is_superuser"]
+    # Written by Django at sign-up and sign-in, never by a person. As form fields they were
+    # shown to the second, so saving a user unchanged cut the microseconds off both.
+    readonly_fields = ["last_login", "date_joined"]
 
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         return super().get_queryset(request).prefetch_related("groups")

@@ -19,7 +19,7 @@ from tests.factories import FocalPointFactory
 
 pytestmark = pytest.mark.django_db
 
-RECORD_APPS = ("members", "meetings", "actions", "reminders")
+RECORD_APPS = ("members", "meetings", "actions", "reminders", "auth")
 # What saving writes by design: the admin's own log of the save, the audit trail's, and the
 # cache's version token (replaced on every save, so cached pages are built again).
 NOT_COMPARED = {"admin.logentry", "audit.auditevent", "sessions.session", "actions.recordversion"}
