@@ -59,8 +59,32 @@ class StableOrderingFilter(django_filters.OrderingFilter):
         return qs.order_by(*qs.query.order_by, *STRATEGY_ORDER)
 
 
+# Each word of a search is one more match over every action's text (a trigram subquery on
+# PostgreSQL), so a search of a hundred words could hold the database for a minute.
+SEARCH_MAX_WORDS = 6
+
+
+def _search_words(text: str) -> list[str]:
+    """The different words of a search, in order: "a A a" looks for "a" once."""
+    words: dict[str, str] = {}
+    for word in text.split():
+        words.setdefault(word.lower(), word)
+    return list(words.values())
+
+
+def _few_enough_words(text: str) -> None:
+    words = len(_search_words(text))
+    if words > SEARCH_MAX_WORDS:
+        raise forms.ValidationError(
+            f"Search for at most {SEARCH_MAX_WORDS} different words; this search has {words}. "
+            "The filters narrow the list further."
+        )
+
+
 class ActionFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_search", label="Search", max_length=200)
+    q = django_filters.CharFilter(
+        method="filter_search", label="Search", max_length=200, validators=[_few_enough_words]
+    )
     lead = django_filters.ModelChoiceFilter(
         queryset=_leading_members,
         to_field_name="code",
@@ -167,7 +191,8 @@ class ActionFilter(django_filters.FilterSet):
                 widget.version = version
 
     def filter_search(self, queryset: Any, name: str, value: str) -> Any:
-        return queryset.search(value) if value.strip() else queryset
+        words = _search_words(value)
+        return queryset.search(" ".join(words)) if words else queryset
 
     def filter_lead(self, queryset: Any, name: str, member: Member | None) -> Any:
         if member is None:

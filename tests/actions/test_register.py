@@ -241,3 +241,29 @@ def test_drop_downs_follow_a_new_owner_but_are_not_rebuilt_for_a_status_update(
     lead_options = response.context["filter"].form["lead"].as_widget()
     assert '<option value="TNR">Test Nauru</option>' in lead_options
     assert '<option value="TFJ">Test Fiji</option>' in lead_options
+
+
+def test_a_search_of_too_many_words_is_refused_with_a_message_and_lists_nothing(client, co_chair_user):
+    ActionFactory(text="Roundtable on biometrics")
+    client.force_login(co_chair_user)
+    query = " ".join(f"w{number}" for number in range(7))
+
+    page = client.get(reverse("actions:register"), {"q": query})
+    export = client.get(reverse("actions:export"), {"q": query})
+
+    message = "Search for at most 6 different words; this search has 7. The filters narrow the list further."
+    assert page.status_code == 200
+    assert page.context["filter"].form.errors["q"] == [message]
+    assert list(page.context["actions"]) == []
+    assert export.status_code == 302
+
+
+def test_a_word_repeated_in_a_search_is_looked_for_once(client, co_chair_user):
+    wanted = ActionFactory(text="Roundtable on biometrics")
+    ActionFactory(text="Workshop on trafficking")
+    client.force_login(co_chair_user)
+
+    page = client.get(reverse("actions:register"), {"q": " ".join(["Biometrics", "biometrics", "BIOMETRICS"] * 6)})
+
+    assert page.context["filter"].form.errors == {}
+    assert [action.pk for action in page.context["actions"]] == [wanted.pk]
