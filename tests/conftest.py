@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from django.apps import apps
@@ -27,8 +28,9 @@ def _own_redis_database(url: str, worker: str) -> str:
     return f"{base}/{(int(number or 0) - 1 - int(worker.removeprefix('gw'))) % 16}"
 
 
-if (worker := os.environ.get("PYTEST_XDIST_WORKER")) and "redis" in settings.CACHES["dashboard"]["BACKEND"].lower():
-    settings.CACHES["dashboard"]["LOCATION"] = _own_redis_database(settings.CACHES["dashboard"]["LOCATION"], worker)
+_dashboard_cache = cast(dict[str, Any], settings.CACHES["dashboard"])
+if (worker := os.environ.get("PYTEST_XDIST_WORKER")) and "redis" in _dashboard_cache["BACKEND"].lower():
+    _dashboard_cache["LOCATION"] = _own_redis_database(_dashboard_cache["LOCATION"], worker)
 
 
 def _role_group(role: Role) -> Group:

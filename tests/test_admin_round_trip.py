@@ -6,7 +6,7 @@ reads it as a browser would (tests.browser_forms), saves it unchanged, and compa
 row of the record before and after.
 """
 
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.apps import apps
@@ -39,7 +39,7 @@ def _everything() -> dict[str, list[dict[str, Any]]]:
 
 def _one_of(model: type[models.Model]) -> models.Model | None:
     if model._meta.label_lower == "members.focalpoint":
-        return FocalPointFactory(title="Director, Directorate of International Security")
+        return cast(models.Model, FocalPointFactory(title="Director, Directorate of International Security"))
     return model._default_manager.order_by("pk").first()
 
 
