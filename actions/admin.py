@@ -145,9 +145,18 @@ class ActionUpdateAdmin(RecordAdmin):
     list_select_related = ["action__initiative", "author"]
     autocomplete_fields = ["action"]
     date_hierarchy = "recorded_at"
-    fields = ["action", "recorded_at", "author", "previous_status", "status", "previous_progress", "progress"]
-    fields += ["previous_target_date", "target_date", "note"]
-    readonly_fields = fields
+    readonly_fields = fields = (
+        "action",
+        "recorded_at",
+        "author",
+        "previous_status",
+        "status",
+        "previous_progress",
+        "progress",
+        "previous_target_date",
+        "target_date",
+        "note",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
