@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from actions.models import Action, ActionOwner, ActionUpdate, Initiative, Strategy, Theme
+from actions.models import Action, ActionOwner, ActionUpdate, Initiative, Review, Strategy, Theme
 from balitrack.lib.admin import RecordAdmin, RecordTabularInline
 from meetings.admin import DecisionAdmin
 from meetings.models import Decision
@@ -16,6 +16,35 @@ class StrategyAdmin(RecordAdmin):
     list_display = ["title", "endorsed_on", "endorsed_by", "review_interval_months"]
     autocomplete_fields = ["document", "endorsed_by"]
     filter_horizontal = ["reviewing_forums"]
+
+
+@admin.register(Review)
+class ReviewAdmin(RecordAdmin):
+    """The strategy's reviews. The reminder scan adds each one as it comes in sight; the
+    secretariat records when it was held, on its page or in the list, and adds a review
+    held before the scan reached it (one held early)."""
+
+    list_display = ["__str__", "due_on", "held_on"]
+    list_filter = ["strategy"]
+    list_editable = ["held_on"]
+    # Each row's name prints its strategy.
+    list_select_related = ["strategy"]
+
+    def get_fields(self, request: HttpRequest, obj: Review | None = None) -> tuple[str, ...]:
+        # Added by hand, a review falls due where the strategy's cycle puts it (Review.clean).
+        return ("strategy", "number", "due_on", "held_on") if obj else ("strategy", "number", "held_on")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Review | None = None) -> tuple[str, ...]:
+        # Which review it is and when it fell due come from the strategy; only the day it
+        # was held is entered.
+        return ("strategy", "number", "due_on") if obj else ()
+
+    def get_form(self, request: HttpRequest, obj: Review | None = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            # Adding is for a review that has taken place; the scan adds those only due.
+            form.base_fields["held_on"].required = True
+        return form
 
 
 class InitiativeInline(RecordTabularInline):

@@ -99,6 +99,69 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
     raise AssertionError("unreachable")
 
 
+class ReviewManager(models.Manager["Review"]):
+    def get_by_natural_key(self, strategy: str, number: int) -> "Review":
+        return self.get(strategy__slug=strategy, number=number)
+
+
+class Review(models.Model):
+    """One annual review of the strategy by the Steering Group and the AHG: when it falls due
+    and, once the secretariat records it, when it was held.
+
+    The reminder scan makes each review as it comes in sight; which review is next, which
+    was last and whether one is overdue is worked out in `actions.schedule`."""
+
+    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="reviews")
+    number = models.PositiveSmallIntegerField(help_text="1 for the first review after endorsement.")
+    due_on = models.DateField(help_text="From the strategy's review interval.")
+    held_on = models.DateField(null=True, blank=True, help_text="Set when the review has taken place.")
+
+    objects = ReviewManager()
+
+    class Meta:
+        ordering = ["strategy", "number"]
+        constraints = [
+            # Also the index the schedule reads a strategy's reviews by, latest number first.
+            models.UniqueConstraint(
+                name="actions_review_unique_number",
+                fields=["strategy", "number"],
+                violation_error_message="This strategy already has a review with this number.",
+            ),
+            models.CheckConstraint(
+                name="actions_review_number_positive",
+                condition=Q(number__gte=1),
+                violation_error_message="Reviews are numbered from 1, the first after endorsement.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review {self.number} of {self.strategy}, due {self.due_on.day} {self.due_on:%B %Y}"
+
+    def natural_key(self) -> tuple[str, int]:
+        return (*self.strategy.natural_key(), self.number)
+
+    natural_key.dependencies = ["actions.strategy"]  # type: ignore[attr-defined]
+
+    def clean(self) -> None:
+        if not self.strategy_id or not self.number:
+            return  # the form says what is missing
+        # A review added by hand falls due when the scan's would have.
+        if self.due_on is None:
+            self.due_on = self.strategy.review_due(self.number)
+        if self.held_on is None:
+            return
+        period_start = self.strategy.review_due(self.number - 1)
+        if self.held_on > timezone.localdate():
+            raise ValidationError({"held_on": "A review is recorded as held once it has taken place."})
+        if self.held_on < period_start:
+            raise ValidationError(
+                {
+                    "held_on": f"Review {self.number} looks back on the period from {period_start:%-d %B %Y}; "
+                    "it cannot have been held before it began."
+                }
+            )
+
+
 class ThemeManager(models.Manager["Theme"]):
     def get_by_natural_key(self, slug: str) -> "Theme":
         return self.get(slug=slug)

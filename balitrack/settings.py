@@ -45,11 +45,11 @@ INSTALLED_APPS = [
     "audit",
 ]
 
-# Whose changes the audit trail records: every model of the record's apps, users and
-# their groups, and reviews. The reminder log is left out: it is itself a log, with
-# its own attempts and times, written by the worker many times a day.
+# Whose changes the audit trail records: every model of the record's apps (the strategy's
+# reviews among them), users and their groups. The reminder log is left out: it is itself
+# a log, with its own attempts and times, written by the worker many times a day.
 AUDITED_APPS = ["members", "meetings", "actions"]
-AUDITED_MODELS = ["auth.User", "auth.Group", "reminders.Review"]
+AUDITED_MODELS = ["auth.User", "auth.Group"]
 # Bookkeeping rows inside those apps that are not part of the record.
 UNAUDITED_MODELS = ["actions.RecordVersion"]
 

@@ -23,12 +23,16 @@ class Role(enum.StrEnum):
 
 
 RECORD_APPS = ("members", "meetings", "actions")
-# Members see the record but not other members' focal points or user profiles.
-HIDDEN_FROM_MEMBERS = ("view_focalpoint", "view_profile")
-# History is appended, never rewritten: no role may change or delete it.
-NEVER_GRANTED = ("change_actionupdate", "delete_actionupdate")
-# The secretariat reads the audit trail; nobody may edit it.
-SECRETARIAT_EXTRA = {"audit": ("view_auditevent",)}
+# Members see the record but not other members' focal points or user profiles, nor the
+# strategy's reviews, which are the Steering Group's and the co-chairs' business.
+HIDDEN_FROM_MEMBERS = ("view_focalpoint", "view_profile", "view_review")
+# History is appended, never rewritten: no role may change or delete it. A review stays
+# once made (the reminder log points at it); one recorded as held by mistake is corrected
+# by changing the day or clearing it.
+NEVER_GRANTED = ("change_actionupdate", "delete_actionupdate", "delete_review")
+# The secretariat reads the audit trail and the reminder log (in the admin, Reminders);
+# nobody may edit either: both are written by BaliTrack itself.
+SECRETARIAT_EXTRA = {"audit": ("view_auditevent",), "reminders": ("view_reminder",)}
 
 
 def sync_role_groups(group_model: Any, permission_model: Any) -> None:

@@ -2,18 +2,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 
 from members.models import Member
-from reminders.models import Reminder, Review
-
-
-@admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "due_on", "held_on"]
-    list_filter = ["strategy"]
-    list_editable = ["held_on"]
-    readonly_fields = ["strategy", "number", "due_on"]
-
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
-        return False  # the scan makes reviews from the strategy's cycle
+from reminders.models import Reminder
 
 
 @admin.register(Reminder)
@@ -37,5 +26,10 @@ class ReminderAdmin(admin.ModelAdmin):
             messages.warning(request, f"No review reminder can reach {names}: no active focal point.")
         return super().changelist_view(request, extra_context)
 
+    # Written by the scan and the sends, read by the secretariat: an edited or deleted row
+    # would let the scan record, and send, a reminder a second time.
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False

@@ -10,32 +10,8 @@ import datetime
 from django.db import models
 from django.db.models import Q
 
-from actions.models import Strategy
+from actions.models import Review
 from members.models import FocalPoint, Member
-
-
-class Review(models.Model):
-    """One annual review of the strategy by the Steering Group and the AHG: when it falls due
-    and, once the secretariat records it, when it was held."""
-
-    strategy = models.ForeignKey(Strategy, on_delete=models.PROTECT, related_name="reviews")
-    number = models.PositiveSmallIntegerField(help_text="1 for the first review after endorsement.")
-    due_on = models.DateField()
-    held_on = models.DateField(null=True, blank=True, help_text="Set when the review has taken place.")
-
-    class Meta:
-        ordering = ["strategy", "number"]
-        constraints = [
-            models.UniqueConstraint(name="reminders_review_unique_number", fields=["strategy", "number"]),
-            models.CheckConstraint(name="reminders_review_number_positive", condition=Q(number__gte=1)),
-        ]
-        indexes = [
-            # The daily scan looks for reviews not yet held.
-            models.Index(name="reminders_review_open_idx", fields=["held_on", "due_on"]),
-        ]
-
-    def __str__(self) -> str:
-        return f"Review {self.number} of {self.strategy}, due {self.due_on.day} {self.due_on:%B %Y}"
 
 
 class Reminder(models.Model):

@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.dashboard import Scope, cached_dashboard
-from actions.models import Action, ActionOwner, ActionQuerySet, Strategy
+from actions.models import Action, ActionOwner, ActionQuerySet, Review, Strategy
 from members.models import FocalPoint, Member
-from reminders.models import Reminder, Review
+from reminders.models import Reminder
 
 logger = logging.getLogger(__name__)
 

@@ -170,3 +170,22 @@ def test_a_post_without_a_csrf_token_is_refused(pages, secretariat_user, name):
     assert response.status_code == 403
     assert Action.objects.get().version == 0
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.PERMISSION_DENIED).count() == 1
+
+
+# What each role may do with the strategy's reviews and the reminder log (both in the
+# admin): the secretariat records reviews as held and reads the log, which BaliTrack alone
+# writes; the co-chairs read reviews; members see neither.
+REVIEW_AND_LOG_PERMISSIONS = {
+    MEMBER: set(),
+    CO_CHAIR: {"actions.view_review"},
+    SECRETARIAT: {"actions.add_review", "actions.change_review", "actions.view_review", "reminders.view_reminder"},
+}
+
+
+@pytest.mark.parametrize(("role", "expected"), REVIEW_AND_LOG_PERMISSIONS.items())
+def test_each_role_holds_exactly_its_permissions_on_reviews_and_the_reminder_log(request, role, expected):
+    user = request.getfixturevalue(role)
+
+    held = {name for name in user.get_all_permissions() if name.endswith(("_review", "_reminder"))}
+
+    assert held == expected

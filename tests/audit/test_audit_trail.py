@@ -3,18 +3,19 @@
 import datetime
 
 import pytest
+import time_machine
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from actions.models import Action, ActionUpdate
+from actions.models import Action, ActionUpdate, Review
 from audit.middleware import AuditMiddleware
 from audit.models import AuditEvent
 from meetings.models import Pillar
 from members.models import Member
-from tests.factories import ActionFactory, MemberFactory, UserFactory
+from tests.factories import ActionFactory, MemberFactory, StrategyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 Kind = AuditEvent.Kind
@@ -101,6 +102,19 @@ def test_a_change_in_the_admin_records_every_field_old_and_new(client, secretari
     change = _events(Kind.CHANGED, Pillar).get()
     assert change.changes == {"name": ["Protection", "Protection and assistance"], "order": [1, 2]}
     assert change.username == "siti"
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 1, 2, tzinfo=datetime.UTC), tick=False)
+def test_recording_a_review_as_held_is_in_the_trail_under_actions(client, secretariat_user):
+    review = Review.objects.create(strategy=StrategyFactory(), number=12, due_on=datetime.date(2026, 8, 6))
+    client.force_login(secretariat_user)
+
+    response = client.post(reverse("admin:actions_review_change", args=[review.pk]), {"held_on": "2026-11-30"})
+
+    assert response.status_code == 302
+    change = _events(Kind.CHANGED, Review).get()
+    assert (change.content_type.app_label, change.object_id) == ("actions", str(review.pk))
+    assert (change.changes, change.username) == ({"held_on": [None, "2026-11-30"]}, "siti")
 
 
 def test_linking_records_many_to_many_records_the_lists_before_and_after():

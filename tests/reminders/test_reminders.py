@@ -187,7 +187,7 @@ def test_dry_run_lists_and_sends_nothing(focal_points, capsys):
 def test_a_review_held_is_no_longer_reminded(focal_points):
     call_command("send_review_reminders")
     sent_while_overdue = len(_review_mail())
-    from reminders.models import Review
+    from actions.models import Review
 
     Review.objects.filter(number=1).update(held_on=datetime.date(2015, 8, 18))
     mail.outbox.clear()
