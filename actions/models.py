@@ -48,6 +48,7 @@ class Strategy(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="actions_strategy_review_interval_positive",
+                violation_error_message="The review interval is at least one month.",
                 condition=Q(review_interval_months__gte=1),
             ),
         ]
@@ -181,7 +182,11 @@ class Theme(models.Model):
     class Meta:
         ordering = ["strategy", "position"]
         constraints = [
-            models.UniqueConstraint(name="actions_theme_unique_position", fields=["strategy", "position"]),
+            models.UniqueConstraint(
+                name="actions_theme_unique_position",
+                violation_error_message="This strategy already has a theme at this position.",
+                fields=["strategy", "position"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -212,7 +217,11 @@ class Initiative(models.Model):
     class Meta:
         ordering = ["theme", "position"]
         constraints = [
-            models.UniqueConstraint(name="actions_initiative_unique_position", fields=["theme", "position"]),
+            models.UniqueConstraint(
+                name="actions_initiative_unique_position",
+                violation_error_message="This theme already has an initiative at this position.",
+                fields=["theme", "position"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -357,11 +366,24 @@ class Action(models.Model):
     class Meta:
         ordering = list(STRATEGY_ORDER)
         constraints = [
-            models.UniqueConstraint(name="actions_action_unique_number", fields=["initiative", "number"]),
-            models.CheckConstraint(name="actions_action_number_positive", condition=Q(number__gte=1)),
-            models.CheckConstraint(name="actions_action_progress_range", condition=Q(progress__lte=100)),
+            models.UniqueConstraint(
+                name="actions_action_unique_number",
+                violation_error_message="This initiative already has an action with this number.",
+                fields=["initiative", "number"],
+            ),
+            models.CheckConstraint(
+                name="actions_action_number_positive",
+                violation_error_message="Actions are numbered from 1.",
+                condition=Q(number__gte=1),
+            ),
+            models.CheckConstraint(
+                name="actions_action_progress_range",
+                violation_error_message="Progress is a percentage from 0 to 100.",
+                condition=Q(progress__lte=100),
+            ),
             models.CheckConstraint(
                 name="actions_action_completed_is_100",
+                violation_error_message="A completed action is 100% done.",
                 condition=~Q(status="completed") | Q(progress=100),
             ),
         ]
@@ -449,6 +471,7 @@ class ActionOwner(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="actions_actionowner_exactly_one_owner",
+                violation_error_message="Choose exactly one owner: a member, a body or a forum.",
                 condition=(
                     Q(member__isnull=False, body__isnull=True, forum__isnull=True)
                     | Q(member__isnull=True, body__isnull=False, forum__isnull=True)
@@ -457,16 +480,19 @@ class ActionOwner(models.Model):
             ),
             models.UniqueConstraint(
                 name="actions_actionowner_unique_member",
+                violation_error_message="This member already has a part in this action.",
                 fields=["action", "member"],
                 condition=Q(member__isnull=False),
             ),
             models.UniqueConstraint(
                 name="actions_actionowner_unique_body",
+                violation_error_message="This body already has a part in this action.",
                 fields=["action", "body"],
                 condition=Q(body__isnull=False),
             ),
             models.UniqueConstraint(
                 name="actions_actionowner_unique_forum",
+                violation_error_message="This forum already has a part in this action.",
                 fields=["action", "forum"],
                 condition=Q(forum__isnull=False),
             ),
@@ -539,12 +565,21 @@ class ActionUpdate(models.Model):
         ordering = ["action", "-recorded_at"]
         get_latest_by = "recorded_at"
         constraints = [
-            models.CheckConstraint(name="actions_actionupdate_progress_range", condition=Q(progress__lte=100)),
+            models.CheckConstraint(
+                name="actions_actionupdate_progress_range",
+                violation_error_message="Progress is a percentage from 0 to 100.",
+                condition=Q(progress__lte=100),
+            ),
             models.CheckConstraint(
                 name="actions_actionupdate_completed_is_100",
+                violation_error_message="A completed action is 100% done.",
                 condition=~Q(status="completed") | Q(progress=100),
             ),
-            models.UniqueConstraint(name="actions_actionupdate_unique_time", fields=["action", "recorded_at"]),
+            models.UniqueConstraint(
+                name="actions_actionupdate_unique_time",
+                violation_error_message="This action already has an update recorded at this moment.",
+                fields=["action", "recorded_at"],
+            ),
         ]
         indexes = [
             # The dashboard's "changed since the last review" and the review report's period.

@@ -115,10 +115,12 @@ class Meeting(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="meetings_meeting_ends_after_start",
+                violation_error_message="A meeting cannot end before it starts.",
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
             ),
             models.CheckConstraint(
                 name="meetings_meeting_ordinal_positive",
+                violation_error_message="A meeting's number in its series starts at 1.",
                 condition=Q(ordinal__isnull=True) | Q(ordinal__gte=1),
             ),
             # "The 8th AHG SOM" names exactly one meeting. A series is a kind of meeting of
@@ -129,6 +131,7 @@ class Meeting(models.Model):
                 Coalesce("body", 0),
                 "ordinal",
                 name="meetings_meeting_unique_ordinal_in_series",
+                violation_error_message="Another meeting of this series (kind, forum, body) already has this number.",
                 condition=Q(ordinal__isnull=False),
             ),
         ]
@@ -179,6 +182,7 @@ class MeetingParticipation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 name="meetings_participation_unique_role",
+                violation_error_message="This member already has this role at this meeting.",
                 fields=["meeting", "member", "role"],
             ),
         ]
@@ -324,8 +328,16 @@ class Decision(models.Model):
     class Meta:
         ordering = ["document", "position"]
         constraints = [
-            models.UniqueConstraint(name="meetings_decision_unique_number", fields=["document", "number"]),
-            models.UniqueConstraint(name="meetings_decision_unique_position", fields=["document", "position"]),
+            models.UniqueConstraint(
+                name="meetings_decision_unique_number",
+                violation_error_message="This document already has a paragraph with this number.",
+                fields=["document", "number"],
+            ),
+            models.UniqueConstraint(
+                name="meetings_decision_unique_position",
+                violation_error_message="This document already has a paragraph at this position.",
+                fields=["document", "position"],
+            ),
         ]
         indexes = [
             # The dashboard's mandate coverage looks for follow-up verbs with no action behind them.

@@ -61,6 +61,7 @@ class Member(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="members_member_only_territories_have_sovereign",
+                violation_error_message="Only a territory has a sovereign (the country it belongs to).",
                 condition=Q(sovereign__isnull=True) | Q(kind="territory"),
             ),
         ]
@@ -160,6 +161,7 @@ class ForumMembership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 name="members_forummembership_unique_role",
+                violation_error_message="This member already holds this role in this forum.",
                 fields=["forum", "member", "role"],
             ),
         ]
@@ -268,6 +270,7 @@ class BodyMembership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 name="members_bodymembership_unique_role",
+                violation_error_message="This member already holds this role in this body.",
                 fields=["body", "member", "role"],
             ),
         ]
@@ -298,6 +301,7 @@ class FocalPoint(models.Model):
         constraints = [
             models.UniqueConstraint(
                 name="members_focalpoint_unique_email_per_member",
+                violation_error_message="This member already has a focal point with this e-mail address.",
                 fields=["member", "email"],
             ),
         ]
