@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.loading.models import LoadedRecord  # noqa: F401 (imported here, Django registers it with this app)
 from meetings.models import Decision, Document, Meeting, Pillar
 from members.models import Body, BodyMembership, Forum, Member
 

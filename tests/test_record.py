@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Model
 
+from actions.loading.models import LoadedRecord
 from actions.models import Action, ActionOwner, ActionUpdate, Initiative, Strategy, Theme
 from meetings.models import Decision, Document, Meeting, MeetingParticipation, Pillar
 from members.models import Body, BodyMembership, FocalPoint, Forum, ForumMembership, Member, MemberAlias
@@ -295,6 +296,7 @@ def test_loading_the_record_twice_changes_nothing(record):
 def _erase_record() -> None:
     """Delete every record row, children before the parents they protect."""
     children_first: list[type[Model]] = [
+        LoadedRecord,
         ActionUpdate,
         ActionOwner,
         Action,

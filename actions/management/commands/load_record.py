@@ -1,26 +1,27 @@
 """Load the Bali Process record transcribed in `fixtures/` into the database.
 
-The files are loaded in the order of RECORD_FIXTURES, because each file refers by
-natural key to records of the files before it. Loading twice changes nothing: every
-record is found again by its natural key.
-
-Every record is checked field by field before it is saved, and the whole load is one
-transaction: a file with a mistake is refused with a message naming the file, the
-record and the field, and nothing at all is loaded.
+The files are read in the order of RECORD_FIXTURES, as each one names records of the files
+before it by natural key. A record the database lacks is created; a record it holds is left
+as it is, and reported when it differs from the fixture (actions.loading says the rule).
+With --update, fixture changes are applied to records nobody has changed since they were
+loaded, after showing them. Every record is checked before it is kept, and the whole load is
+one transaction: a file with a mistake, or an update that would overwrite the secretariat's
+work, is refused with a message naming the file, the record and the rule, and nothing at all
+is changed.
 """
 
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core import serializers
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.core.serializers.base import DeserializationError, DeserializedObject
-from django.db import DatabaseError, transaction
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
 
+from actions.loading import plan
+from actions.loading.models import LoadedRecord
 from audit.models import AuditEvent
 from audit.recording import record
+from members.models import Member
 
 RECORD_FIXTURES = [
     "members.yaml",
@@ -33,78 +34,55 @@ RECORD_FIXTURES = [
 
 
 class Command(BaseCommand):
-    help = "Load the Bali Process record (members, meetings, decisions, the strategy) from fixtures/."
+    help = (
+        "Load the Bali Process record (members, meetings, decisions, the strategy) from fixtures/: "
+        "create what the database lacks, leave what it holds as it is, and report what differs."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "files", nargs="*", type=Path, help="YAML files to load instead of the record in fixtures/, in order."
         )
+        parser.add_argument(
+            "--update",
+            action="store_true",
+            help="Also apply the fixtures' changes to records nobody has changed since they were loaded, "
+            "showing each change first; refuse, changing nothing, if the secretariat changed one of them.",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Show what would happen, and change nothing.")
+        parser.add_argument(
+            "--if-absent",
+            action="store_true",
+            help="Do nothing if the database holds the record already (what `make setup` runs).",
+        )
 
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["if_absent"] and _holds_the_record():
+            if options["verbosity"]:
+                self.stdout.write(
+                    "The record is in the database already: left as it is. "
+                    "(`manage.py load_record` reports what differs from fixtures/; add --update to apply it.)"
+                )
+            return
         files = options["files"] or [Path(settings.BASE_DIR) / "fixtures" / name for name in RECORD_FIXTURES]
-        deferred: list[tuple[str, DeserializedObject]] = []
-        loaded = 0
-        for path in files:
-            loaded += _load_file(path, deferred)
-        # Records that named one further down their file get that link now.
-        for where, obj in deferred:
-            try:
-                obj.save_deferred_fields()
-            except (DeserializationError, DatabaseError, ObjectDoesNotExist) as error:
-                raise _refusal(where, error) from error
-        # One event for the whole load rather than one per record: nobody made these changes.
-        record(AuditEvent.Kind.IMPORTED, changes={"fixtures": [None, [path.name for path in files]]})
+        with transaction.atomic():
+            report = plan.load(files, update=options["update"])
+            if report.created or report.updated:
+                # One event for the whole load rather than one per record created: nobody made
+                # them. Each update is in the trail besides, field by field, old -> new.
+                names = [path.name for path in files]
+                record(AuditEvent.Kind.IMPORTED, changes={"fixtures": [None, names]})
+            if options["dry_run"]:
+                transaction.set_rollback(True)
         if options["verbosity"]:
-            self.stdout.write(f"Loaded {loaded} records from {len(files)} files.")
+            for line in report.lines():
+                self.stdout.write(line)
+            self.stdout.write(report.summary())
+            if options["dry_run"]:
+                self.stdout.write("Dry run: nothing was changed.")
 
 
-def _load_file(path: Path, deferred: list[tuple[str, DeserializedObject]]) -> int:
-    number = 0
-    try:
-        with path.open(encoding="utf-8") as stream:
-            for number, obj in enumerate(serializers.deserialize("yaml", stream, handle_forward_references=True), 1):
-                where = f"{path.name}, record {number} ({obj.object._meta.label_lower})"
-                _check_fields(where, obj)
-                _check_links_found(where, obj)
-                try:
-                    obj.save()
-                except DatabaseError as error:
-                    raise _refusal(where, error) from error
-                if obj.deferred_fields:
-                    deferred.append((where, obj))
-    except OSError as error:
-        raise CommandError(f"{path}: cannot be read ({error.strerror}). Nothing was loaded.") from error
-    except DeserializationError as error:
-        raise _refusal(f"{path.name}, record {number + 1}", error) from error
-    return number
-
-
-def _check_fields(where: str, obj: DeserializedObject) -> None:
-    """Check each field's own rules (choices, lengths, blanks, formats) before saving.
-
-    Links are left to the deserializer, which refuses a natural key it cannot find,
-    and to the database's constraints.
-    """
-    links = [field.name for field in obj.object._meta.fields if field.is_relation]
-    try:
-        obj.object.clean_fields(exclude=links)
-    except ValidationError as error:
-        problems = "; ".join(f"field '{name}': {' '.join(messages)}" for name, messages in error.message_dict.items())
-        raise CommandError(f"{where}: {problems}. Nothing was loaded.") from error
-
-
-def _check_links_found(where: str, obj: DeserializedObject) -> None:
-    """A required link to a record not loaded yet can only be a mistake: forward
-    references are kept for links that may wait, which the database would otherwise
-    refuse without saying which key was missing."""
-    for field, key in (obj.deferred_fields or {}).items():
-        if not field.many_to_many and not field.null:
-            target = field.related_model._meta.label_lower  # type: ignore[union-attr]
-            raise CommandError(
-                f"{where}: field '{field.name}': no {target} {key!r} was loaded before this record. Nothing was loaded."
-            )
-
-
-def _refusal(where: str, error: Exception) -> CommandError:
-    return CommandError(f"{where}: {error}. Nothing was loaded.")
+def _holds_the_record() -> bool:
+    # Members come first in the record and everything else names them; a database loaded
+    # before LoadedRecord existed has members and no LoadedRecord rows.
+    return LoadedRecord.objects.exists() or Member.objects.exists()
