@@ -15,13 +15,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Migrate the database, load the Bali Process record and, on the embedded
-# SQLite default only, make one demo account per role.
+# Migrate the database, load the Bali Process record into a database that does not hold
+# it yet and, on the embedded SQLite default only, add the demo accounts and focal points
+# that are missing (manage.py setup). On a database in use it changes nothing and takes a
+# second or two. The address served is the one the demo banner and e-mail links give.
+setup run: export SITE_URL ?= http://$(HOST):$(PORT)
 setup: $(VENV)/.installed
-	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py load_record
-	$(BIN)/python manage.py create_demo_users
-	$(BIN)/python manage.py create_demo_focal_points
+	$(BIN)/python manage.py setup
 
 run: setup
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)

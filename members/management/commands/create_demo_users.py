@@ -1,7 +1,9 @@
 """Make one demo account per role, on the embedded SQLite default only.
 
-Known passwords are fine on a developer's own machine and nowhere else, so the
-command does nothing when DEBUG is off or the database is not the embedded SQLite.
+Known passwords are fine on a developer's own machine and nowhere else, so the command
+does nothing when DEBUG is off or the database is not the embedded SQLite. It only makes
+the accounts that are missing: an account that exists is the user's, and its password,
+name, e-mail, groups, profile and active flag stay as they were set.
 """
 
 from dataclasses import dataclass
@@ -11,8 +13,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 
+from members import demo
 from members.models import Member, Profile
 from members.roles import Role
 
@@ -37,33 +40,38 @@ DEMO_USERS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo accounts on the embedded SQLite default (never elsewhere)."
+    help = "Create the demo accounts that are missing, on the embedded SQLite default (never elsewhere)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not settings.DEBUG or connection.vendor != "sqlite":
+        if not demo.is_embedded_default():
             self.stdout.write("No demo accounts: this is not the embedded default (SQLite with DEBUG on).")
             return
         with transaction.atomic():
-            for demo in DEMO_USERS:
-                self._ensure(demo)
-        self.stdout.write(self.style.SUCCESS("BaliTrack demo accounts (local demo only), at http://127.0.0.1:8000/:"))
-        for demo in DEMO_USERS:
-            self.stdout.write(f"  {demo.username:<12} password {demo.password:<28} {demo.who}")
+            created = {d.username for d in DEMO_USERS if _create_if_missing(d)}
+        self.stdout.write(self.style.SUCCESS(f"BaliTrack demo accounts (local demo only), at {settings.SITE_URL}/:"))
+        for d in DEMO_USERS:
+            if d.username in created:
+                self.stdout.write(f"  {d.username:<12} password {d.password:<28} {d.who}")
+            else:
+                self.stdout.write(
+                    f"  {d.username:<12} password {d.password:<28} {d.who}, already there and left as it is "
+                    "(the password is this one unless it was changed)"
+                )
 
-    def _ensure(self, demo: DemoUser) -> None:
-        user_model = get_user_model()
-        user, created = user_model.objects.get_or_create(
-            username=demo.username,
-            defaults={
-                "email": f"{demo.username}@example.org",
-                "is_staff": demo.is_staff,
-                "is_superuser": demo.is_superuser,
-            },
-        )
-        if created:
-            user.set_password(demo.password)
-            user.save(update_fields=["password"])
-        if demo.role:
-            user.groups.add(Group.objects.get(name=demo.role.value))
-        if demo.member_code:
-            Profile.objects.update_or_create(user=user, defaults={"member": Member.objects.get(code=demo.member_code)})
+
+def _create_if_missing(d: DemoUser) -> bool:
+    user_model = get_user_model()
+    if user_model._default_manager.filter(username=d.username).exists():
+        return False
+    user = user_model._default_manager.create_user(
+        username=d.username,
+        email=f"{d.username}@example.org",
+        password=d.password,
+        is_staff=d.is_staff,
+        is_superuser=d.is_superuser,
+    )
+    if d.role:
+        user.groups.add(Group.objects.get(name=d.role.value))
+    if d.member_code:
+        Profile.objects.create(user=user, member=Member.objects.get(code=d.member_code))
+    return True
