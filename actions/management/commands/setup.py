@@ -17,7 +17,9 @@ class Command(BaseCommand):
     help = "Migrate, load the record if the database lacks it, and add what the embedded demo is missing."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        out = {"verbosity": options["verbosity"], "stdout": self.stdout, "stderr": self.stderr}
+        # Each command writes to this one's streams themselves: wrapped twice, migrate's
+        # "Applying ... OK" would break across two lines.
+        out = {"verbosity": options["verbosity"], "stdout": self.stdout._out, "stderr": self.stderr._out}
         # The database's own checks first, as `manage.py migrate` runs them.
         call_command("migrate", interactive=False, skip_checks=False, **out)
         call_command("load_record", if_absent=True, **out)
