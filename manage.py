@@ -8,6 +8,9 @@ import sys
 def main() -> None:
     """Run administrative tasks."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "balitrack.settings")
+    # The development server answers web requests, with their limits; other commands are
+    # run by hand and may take as long as they need (see STATEMENT_TIMEOUT_SECONDS).
+    os.environ.setdefault("BALITRACK_PROCESS", "web" if sys.argv[1:2] == ["runserver"] else "command")
     try:
         from django.core.management import execute_from_command_line
     except ImportError as exc:

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "balitrack.middleware.SignedInPagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A view whose SQL ran past STATEMENT_TIMEOUT_SECONDS answers "too long", not a 500.
+    "balitrack.lib.statement_timeout.StatementTimeoutMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in with the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -101,9 +103,26 @@ DATABASES = {
     )
 }
 
+# How long one SQL statement may run before PostgreSQL cancels it, by the kind of process
+# (BALITRACK_PROCESS, which manage.py and the Celery app set): a web request must never hold
+# the database or a gunicorn worker, so a page that would take longer answers "too long"
+# (balitrack.lib.statement_timeout); a Celery task may take longer; commands run by hand
+# (migrations, loads, generate_scale_data) have no limit. In seconds; 0 is none.
+PROCESS_KIND = env_str("BALITRACK_PROCESS", "web")
+if PROCESS_KIND not in ("web", "task", "command"):
+    raise ImproperlyConfigured(f"BALITRACK_PROCESS must be web, task or command, not {PROCESS_KIND!r}.")
+STATEMENT_TIMEOUT_SECONDS = {
+    "web": env_int("DATABASE_STATEMENT_TIMEOUT", 5),
+    "task": env_int("DATABASE_TASK_STATEMENT_TIMEOUT", 120),
+    "command": 0,
+}[PROCESS_KIND]
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # A database that does not answer is reported within seconds, not after minutes.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    if STATEMENT_TIMEOUT_SECONDS:
+        # Sent when the connection opens, so it costs no query of its own.
+        DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={STATEMENT_TIMEOUT_SECONDS * 1000}"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The register's covering index (actions_action_order_idx) INCLUDEs the id for PostgreSQL,
