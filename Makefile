@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run setup test lint format check clean worker bench load
+.PHONY: run setup test lint format check clean worker bench load lock audit
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,23 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not alone" $(if $(JUNIT),--junitxml=$(JUNIT)-parallel.xml) $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -m alone $(if $(JUNIT),--junitxml=$(JUNIT)-alone.xml) $(PYTEST_ARGS)
 
+# The lock files: requirements.txt and requirements-dev.txt pin every package, with its
+# hashes, from what requirements.in and requirements-dev.in ask for. Run after editing either.
+TOOLS := .venv-tools
+$(TOOLS)/bin/pip-audit:
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet pip-tools==7.6.2 pip-audit==2.10.1
+
+LOCK := $(TOOLS)/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links
+lock: $(TOOLS)/bin/pip-audit
+	$(LOCK) --output-file requirements.txt requirements.in
+	$(LOCK) --output-file requirements-dev.txt requirements-dev.in
+
+# Before a release: every pinned version against the advisories published on PyPI. Fails
+# when a package is affected, and when any package could not be checked.
+audit: $(TOOLS)/bin/pip-audit
+	$(TOOLS)/bin/pip-audit --strict --disable-pip --require-hashes --requirement requirements-dev.txt
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -62,4 +79,4 @@ load: $(VENV)/.installed
 	$(BIN)/python bench/load.py $(LOAD_ARGS)
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) $(TOOLS) db.sqlite3 staticfiles
