@@ -23,6 +23,7 @@ from django.utils.safestring import SafeString
 
 from actions.models import STRATEGY_ORDER, Action, ActionOwner, ActionUpdate, Strategy
 from actions.record_version import record_version
+from actions.schedule import ReviewSchedule, current_schedule
 from meetings.models import Decision, Meeting
 from members.models import Member
 
@@ -103,8 +104,8 @@ class Dashboard:
     changes: list[ActionUpdate]
     changes_count: int
     strategy: Strategy | None
-    last_review: datetime.date | None
-    next_review: datetime.date | None
+    # The last review held, the next one and whether it is overdue; None without a strategy.
+    reviews: ReviewSchedule | None
     next_meetings: list[Meeting]
     meetings_past_but_planned: int
     decisions_without_action: list[Decision]
@@ -180,14 +181,15 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
     status_counts: dict[str, int] = {status.value: headline[f"status_{status}"] for status in Action.Status}
     total = headline["total"]
 
-    strategy = Strategy.objects.order_by("-endorsed_on").first()
-    last_review = strategy.last_review_due(today) if strategy else None
+    # The same schedule the reminder scan and the review report read, in the strategy's own query.
+    reviews = current_schedule(today=today)
+    strategy = reviews.strategy if reviews else None
     changes = ActionUpdate.objects.select_related("action__initiative", "author")
     if scope.params:
         changes = changes.filter(action__in=in_scope)
-    if last_review:
+    if reviews:
         # A bound on recorded_at itself rather than on its date, so the index on it is used.
-        changes = changes.filter(recorded_at__gte=_midnight(last_review))
+        changes = changes.filter(recorded_at__gte=_midnight(reviews.changes_since))
     decisions_without_action = Decision.objects.filter(verb__in=Decision.FOLLOW_UP_VERBS, actions__isnull=True)
     by_lead, leads_not_shown = _largest_bars(
         owners.filter(role__in=ActionOwner.LEADING_ROLES, member__isnull=False),
@@ -244,8 +246,7 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
         changes=list(changes.order_by("-recorded_at")[:CHANGES_LISTED]),
         changes_count=changes.count(),
         strategy=strategy,
-        last_review=last_review,
-        next_review=strategy.next_review_due(today) if strategy else None,
+        reviews=reviews,
         next_meetings=list(
             Meeting.objects.filter(status=Meeting.Status.PLANNED, start_date__gte=today).order_by("start_date")[:5]
         ),

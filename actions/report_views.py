@@ -8,8 +8,9 @@ from django.views.decorators.http import require_GET
 
 from actions.dashboard import Scope, cached_charts, cached_dashboard, dashboard_cache_key
 from actions.filters import ActionFilter
-from actions.models import Action, Strategy
-from actions.review import build_review_report
+from actions.models import Action
+from actions.review import ReviewReport, build_review_report
+from actions.schedule import current_schedule
 from balitrack.lib.csv_export import stream_csv
 from members.roles import Role, has_role
 
@@ -89,9 +90,9 @@ def review_report_csv(request: HttpRequest, year: int) -> StreamingHttpResponse:
     return stream_csv(f"balitrack-review-{year}.csv", header, rows)
 
 
-def _report_or_404(year: int):  # type: ignore[no-untyped-def]
-    strategy = Strategy.objects.order_by("-endorsed_on").first()
-    report = build_review_report(strategy=strategy, year=year, today=timezone.localdate()) if strategy else None
+def _report_or_404(year: int) -> ReviewReport:
+    schedule = current_schedule(today=timezone.localdate())
+    report = build_review_report(schedule=schedule, year=year) if schedule else None
     if report is None:
         raise Http404(f"No review of the strategy falls due in {year}.")
     return report

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
-from actions.models import STRATEGY_ORDER, Action, ActionUpdate, Initiative, Strategy, Theme
+from actions.models import STRATEGY_ORDER, Action, ActionUpdate, Initiative, Review, Strategy, Theme
+from actions.schedule import ReviewSchedule, ReviewStanding
 
 
 @dataclass
@@ -42,6 +43,8 @@ class ReviewReport:
     end: datetime.date
     due: datetime.date
     is_complete: bool  # False while the period is still running
+    # Whether the review was held and when, as the dashboard and the reminders see it.
+    review: ReviewStanding
     themes: list[ThemeInPeriod]
     status_at_start: dict[str, int]
     status_at_end: dict[str, int]
@@ -64,21 +67,26 @@ def _day_end(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time.min))
 
 
-def build_review_report(*, strategy: Strategy, year: int, today: datetime.date) -> ReviewReport | None:
-    """The report for the review falling due in `year`, or None if none does. Five queries
-    (more past 30,000 actions): the actions, with the id of their last update before the
-    period; their initiatives and themes; those updates; the updates in the period. Each action's
-    state at the end is its last update in the period, or its state at the start; so
-    nothing older than the period is read beyond one row per action."""
+def build_review_report(*, schedule: ReviewSchedule, year: int) -> ReviewReport | None:
+    """The report for the review falling due in `year`, or None if none does, as at the
+    schedule's day. Six queries (more past 30,000 actions): the review's own row (held or
+    not); the actions, with the id of their last update before the period; their initiatives
+    and themes; those updates; the updates in the period. Each action's state at the end is
+    its last update in the period, or its state at the start; so nothing older than the
+    period is read beyond one row per action."""
+    strategy, today = schedule.strategy, schedule.today
     # Only reviews whose period has begun have a report; asking for the year 10,000 costs nothing.
     if year > today.year + 1:
         return None
-    period = strategy.review_period(year)
-    if period is None or period[0] > today:
+    number = schedule.number_due_in(year)
+    if number is None:
         return None
-    start, due = period
+    start, due = strategy.review_due(number - 1), strategy.review_due(number)
+    if start > today:
+        return None
     end = min(due, today)
     start_cut, end_cut = _day_end(start), _day_end(end)
+    held_on = Review.objects.filter(strategy=strategy, number=number).values_list("held_on", flat=True).first()
 
     in_strategy = Action.objects.filter(initiative__theme__strategy=strategy)
     # Prefetched rather than joined: a few hundred initiatives shared by all their actions,
@@ -136,6 +144,7 @@ def build_review_report(*, strategy: Strategy, year: int, today: datetime.date) 
         end=end,
         due=due,
         is_complete=due <= today,
+        review=schedule.standing(number, held_on),
         themes=list(themes.values()),
         status_at_start=_count_statuses(e.at_start for e in entries),
         status_at_end=_count_statuses(e.at_end for e in entries),

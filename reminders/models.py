@@ -86,7 +86,10 @@ class Reminder(models.Model):
             return f"{self.offset_days} days before"
         if self.offset_days == 0:
             return "due today"
-        return f"{-self.offset_days} days overdue"
+        # The weekly reminder's own week, not the day's count: the review is this many whole
+        # weeks overdue on the day it goes and for six days after, as the dashboard's days say.
+        weeks = -self.offset_days // 7
+        return f"{weeks} week{'s' if weeks != 1 else ''} overdue"
 
     def is_claimable(self, now: datetime.datetime) -> bool:
         return self.state == self.State.PENDING and (self.claimed_until is None or self.claimed_until < now)

@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actions.dashboard import Scope, cached_dashboard
-from actions.models import Action, ActionOwner, ActionQuerySet, Review, Strategy
+from actions.models import Action, ActionOwner, ActionQuerySet, Review
+from actions.schedule import ReviewSchedule, current_schedule, held_by, reminder_window_days
 from members.models import FocalPoint, Member
 from reminders.models import Reminder
 
@@ -51,9 +52,9 @@ def reminders_scan(*, today: datetime.date, dispatch: Callable[[int], None]) -> 
     let each reminder be recorded once, and a send claims its row before sending.
     """
     result = ScanResult()
-    strategy = Strategy.objects.order_by("-endorsed_on").first()
-    if strategy is not None:
-        _scan_reviews(strategy, today, result)
+    schedule = current_schedule(today=today)
+    if schedule is not None:
+        _scan_reviews(schedule, result)
     _scan_digests(today, result)
 
     now = timezone.now()
@@ -66,12 +67,26 @@ def reminders_scan(*, today: datetime.date, dispatch: Callable[[int], None]) -> 
     return result
 
 
-def _scan_reviews(strategy: Strategy, today: datetime.date, result: ScanResult) -> None:
+def _scan_reviews(schedule: ReviewSchedule, result: ScanResult) -> None:
+    strategy, today = schedule.strategy, schedule.today
     offsets = settings.REMINDER_OFFSETS_DAYS
-    horizon = today + datetime.timedelta(days=max(offsets, default=0))
+    # The schedule's own window: a review is in sight once its first reminder is due.
+    horizon = today + datetime.timedelta(days=reminder_window_days())
+    # Every review in sight has a row, for the secretariat to record as held and for the
+    # reminders to point at.
+    reviews = {review.number: review for review in Review.objects.filter(strategy=strategy)}
     number = 1
-    while strategy.review_due(number) <= horizon:
-        Review.objects.get_or_create(strategy=strategy, number=number, defaults={"due_on": strategy.review_due(number)})
+    while (due_on := strategy.review_due(number)) <= horizon:
+        review = reviews.get(number)
+        if review is None:
+            reviews[number], _ = Review.objects.get_or_create(
+                strategy=strategy, number=number, defaults={"due_on": due_on}
+            )
+        elif review.due_on != due_on and review.held_on is None:
+            # The strategy's interval was changed: a review not yet held falls due as the
+            # schedule says, so the reminder and the dashboard give the same date.
+            review.due_on = due_on
+            review.save(update_fields=["due_on"])
         number += 1
 
     members = Member.objects.to_remind(settings.REMINDER_FORUMS)
@@ -80,18 +95,17 @@ def _scan_reviews(strategy: Strategy, today: datetime.date, result: ScanResult) 
         logger.warning("No active focal point for %s: it receives no review reminder.", member)
     recipients = _recipients(FocalPoint.objects.filter(member__in=members, is_active=True))
 
-    # Only the latest review in sight is reminded: once the next one comes round, an earlier
-    # review never recorded as held is superseded rather than nagged about for ever.
-    review = Review.objects.filter(strategy=strategy, due_on__lte=horizon).order_by("-due_on").first()
-    if review is None or review.held_on is not None:
+    # The schedule's next review, and only it: an earlier one never recorded as held is
+    # superseded once this one is in sight, rather than nagged about for ever.
+    offset = review_offset(schedule.next_due, today, offsets)
+    if offset is None:
         return
-    offset = review_offset(review.due_on, today, offsets)
-    if offset is not None:
-        rows = [
-            Reminder(kind=Reminder.Kind.REVIEW, review=review, offset_days=offset, recipient=email, focal_point=person)
-            for email, person in recipients.items()
-        ]
-        result.created += _record(rows)
+    review = reviews[schedule.next_number]
+    rows = [
+        Reminder(kind=Reminder.Kind.REVIEW, review=review, offset_days=offset, recipient=email, focal_point=person)
+        for email, person in recipients.items()
+    ]
+    result.created += _record(rows)
 
 
 def _scan_digests(today: datetime.date, result: ScanResult) -> None:
@@ -157,11 +171,11 @@ def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None, tod
         return "skipped: already sent or being sent"
     reminder = Reminder.objects.select_related("review__strategy", "member", "focal_point").get(pk=reminder_id)
     message = _message(reminder, today or timezone.localdate())
-    if message is None:
+    if isinstance(message, str):
         Reminder.objects.filter(pk=reminder_id).update(
-            state=Reminder.State.SENT, claimed_until=None, last_error="Nothing to report: not sent."
+            state=Reminder.State.SENT, claimed_until=None, last_error=f"{message}: not sent."
         )
-        return "nothing to report"
+        return f"not sent: {message}"
     try:
         message.send(fail_silently=False)
     except Exception as error:
@@ -178,7 +192,8 @@ def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None, tod
     return "sent"
 
 
-def _message(reminder: Reminder, today: datetime.date) -> EmailMultiAlternatives | None:
+def _message(reminder: Reminder, today: datetime.date) -> EmailMultiAlternatives | str:
+    """The e-mail, or why there is nothing to send."""
     site = settings.SITE_URL
     context: dict[str, object] = {
         "reminder": reminder,
@@ -188,6 +203,10 @@ def _message(reminder: Reminder, today: datetime.date) -> EmailMultiAlternatives
     if reminder.kind == Reminder.Kind.REVIEW:
         assert reminder.review is not None
         review = reminder.review
+        # A reminder queued (or retried) after the secretariat recorded the review as held
+        # would say what the dashboard no longer says.
+        if held_by(review.held_on, today):
+            return f"{review} was held on {review.held_on:%-d %B %Y}"
         context.update(
             review=review,
             days_left=(review.due_on - today).days,
@@ -202,7 +221,7 @@ def _message(reminder: Reminder, today: datetime.date) -> EmailMultiAlternatives
         assert reminder.member is not None
         actions = list(_needing_attention(today).led_by(reminder.member).select_related("initiative"))
         if not actions:
-            return None
+            return "Nothing to report"
         context.update(
             member=reminder.member,
             actions=actions,

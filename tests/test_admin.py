@@ -163,6 +163,12 @@ def test_the_secretariat_records_review_12_as_held_through_its_change_form(clien
         datetime.date(2026, 8, 6),
         datetime.date(2026, 11, 30),
     )
+    reviews = client.get(reverse("dashboard:index")).context["board"].reviews
+    assert (reviews.last_held.number, reviews.last_held.held_on, reviews.next_number) == (
+        12,
+        datetime.date(2026, 11, 30),
+        13,
+    )
 
 
 @time_machine.travel(datetime.datetime(2027, 6, 1, 2, tzinfo=datetime.UTC), tick=False)

@@ -10,7 +10,7 @@ from django.urls import reverse
 # loaded the middleware signs in without the session clock, and its first page writes the
 # session (three more queries).
 import balitrack.middleware  # noqa: F401
-from actions.models import Action
+from actions.models import Action, Review
 from actions.services import action_record_update
 from tests.factories import ActionFactory, ActionOwnerFactory, InitiativeFactory, MemberFactory, ThemeFactory
 
@@ -76,8 +76,13 @@ def test_headline_figures_match_the_record_counted_by_hand(client, record, co_ch
     # Every open action was last updated on 6 August 2014.
     assert board.stale.count == 29
     assert board.updated_recently.count == 0
-    assert board.next_review == datetime.date(2027, 8, 6)
-    assert board.last_review == datetime.date(2026, 8, 6)
+    # Nobody has recorded a review as held: review 12, due 6 August 2026, is overdue.
+    assert (board.reviews.next_number, board.reviews.next_due, board.reviews.days_overdue) == (
+        12,
+        datetime.date(2026, 8, 6),
+        113,
+    )
+    assert board.reviews.last_held is None
 
 
 @time_machine.travel(TODAY, tick=False)
@@ -146,27 +151,32 @@ def test_lead_chart_of_many_members_shows_those_leading_most_largest_first(clien
     assert "The 2 members with the most actions, largest first; 2 more are left out." in response.text
 
 
-def test_changes_since_the_last_review_are_listed_with_who_and_when(client, secretariat_user, co_chair_user):
-    action = ActionFactory()
-    when = datetime.datetime(2026, 9, 1, 3, tzinfo=datetime.UTC)
+def test_changes_since_the_last_review_held_are_listed_with_who_and_when(client, secretariat_user, co_chair_user):
+    action = ActionFactory(initiative__theme__strategy__endorsed_on=datetime.date(2014, 8, 6))
+    before, after = (datetime.datetime(2026, month, 1, 3, tzinfo=datetime.UTC) for month in (8, 9))
     with time_machine.travel(TODAY, tick=False):
-        from tests.factories import StrategyFactory
-
-        StrategyFactory(endorsed_on=datetime.date(2014, 8, 6))
-        action_record_update(
-            action=action,
-            author=secretariat_user,
-            status="in_progress",
-            progress=10,
-            target_date=None,
-            note="",
-            recorded_at=when,
+        Review.objects.create(
+            strategy=action.initiative.theme.strategy,
+            number=12,
+            due_on=datetime.date(2026, 8, 6),
+            held_on=datetime.date(2026, 8, 20),
         )
+        for when, progress in [(before, 10), (after, 20)]:
+            action_record_update(
+                action=action,
+                author=secretariat_user,
+                status="in_progress",
+                progress=progress,
+                target_date=None,
+                note="",
+                recorded_at=when,
+            )
         client.force_login(co_chair_user)
         response = client.get(DASHBOARD)
 
     (change,) = response.context["board"].changes
-    assert (change.action, change.author, change.recorded_at) == (action, secretariat_user, when)
+    assert (change.action, change.author, change.recorded_at, change.progress) == (action, secretariat_user, after, 20)
+    assert "Changes since the last review (20 August 2026)" in response.text
     assert "Siti Rahman" in response.content.decode()
 
 
@@ -194,7 +204,8 @@ def test_dashboard_costs_the_same_queries_however_many_actions(
     client.force_login(co_chair_user)
 
     # session, user; the record's version (the cache key); the headline aggregate (status
-    # counts and actions without mandate in it); the strategy; four chart GROUP BYs; the
+    # counts and actions without mandate in it); the strategy with its last review held (the
+    # review schedule); four chart GROUP BYs; the
     # changes and their count; next meetings and past-but-planned meetings; decisions
     # without action and their count; Steering Group members without a focal point; actions
     # without mandate; the choice lists' version, then (the record has just changed) the

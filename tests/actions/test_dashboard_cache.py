@@ -126,7 +126,7 @@ def _summary(board: Dashboard) -> tuple[object, ...]:
     return (
         [(f.key, f.count) for f in board.by_status],
         [[(bar.label, bar.total) for bar in chart] for chart in bars],
-        board.next_review,
+        (board.reviews.next_number, board.reviews.next_due) if board.reviews else None,
     )
 
 

@@ -7,15 +7,23 @@ import io
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.html import strip_tags
 
-from actions.models import Action
+from actions.models import Action, Review, Strategy
 from actions.review import build_review_report
+from actions.schedule import ReviewSchedule, ReviewState
 from actions.services import action_record_update
 from tests.factories import ActionFactory, StrategyFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
 TODAY = datetime.datetime(2026, 11, 27, 10, tzinfo=datetime.UTC)
+
+
+def _report(strategy, year: int, today: datetime.date = datetime.date(2026, 11, 27), held=None):
+    """The report as the page builds it, from the schedule of `today` (no review held unless told)."""
+    schedule = ReviewSchedule.build(strategy=strategy, last_held=held, today=today, window_days=60)
+    return build_review_report(schedule=schedule, year=year)
 
 
 def _at(day: str) -> datetime.datetime:
@@ -49,7 +57,7 @@ def action(strategy):
 
 
 def test_first_review_runs_from_the_endorsement_at_the_8th_ahg_som(strategy):
-    report = build_review_report(strategy=strategy, year=2015, today=datetime.date(2026, 11, 27))
+    report = _report(strategy, 2015)
 
     assert (report.start, report.end, report.is_complete) == (
         datetime.date(2014, 8, 6),
@@ -59,8 +67,8 @@ def test_first_review_runs_from_the_endorsement_at_the_8th_ahg_som(strategy):
 
 
 def test_start_and_end_of_a_period_come_from_the_history_not_todays_values(strategy, action):
-    first = build_review_report(strategy=strategy, year=2015, today=datetime.date(2026, 11, 27))
-    second = build_review_report(strategy=strategy, year=2016, today=datetime.date(2026, 11, 27))
+    first = _report(strategy, 2015)
+    second = _report(strategy, 2016)
 
     (in_first,) = first.actions
     (in_second,) = second.actions
@@ -83,8 +91,8 @@ def test_an_update_on_the_review_day_counts_in_the_period_it_closes(strategy, ac
         recorded_at=_at("2016-08-06"),
     )
 
-    closing = build_review_report(strategy=strategy, year=2016, today=datetime.date(2026, 11, 27))
-    opening = build_review_report(strategy=strategy, year=2017, today=datetime.date(2026, 11, 27))
+    closing = _report(strategy, 2016)
+    opening = _report(strategy, 2017)
 
     assert closing.actions[0].at_end.status == "on_hold"
     assert opening.actions[0].at_start.status == "on_hold"
@@ -92,7 +100,7 @@ def test_an_update_on_the_review_day_counts_in_the_period_it_closes(strategy, ac
 
 
 def test_a_period_still_running_is_reported_so_far(strategy, action):
-    report = build_review_report(strategy=strategy, year=2027, today=datetime.date(2026, 11, 27))
+    report = _report(strategy, 2027)
 
     assert (report.start, report.end, report.due, report.is_complete) == (
         datetime.date(2026, 8, 6),
@@ -155,7 +163,7 @@ def test_report_downloads_as_csv_with_a_row_per_action(client, record, member_us
 
 
 @pytest.mark.parametrize("years_of_history", [1, 8])
-def test_report_costs_five_queries_however_long_the_history(strategy, django_assert_num_queries, years_of_history):
+def test_report_costs_six_queries_however_long_the_history(strategy, django_assert_num_queries, years_of_history):
     action = ActionFactory(initiative__theme=ThemeFactory(strategy=strategy))
     for year in range(2014, 2014 + years_of_history):
         for month, status in [(3, "planned"), (9, "in_progress")]:
@@ -170,12 +178,36 @@ def test_report_costs_five_queries_however_long_the_history(strategy, django_ass
             )
     last_year = 2014 + years_of_history
 
-    # the actions with the id of their last update before the period; their initiatives;
-    # their themes; those updates; the updates in the period.
-    with django_assert_num_queries(5):
-        report = build_review_report(strategy=strategy, year=last_year, today=datetime.date(2026, 11, 27))
+    # the review's own row (held or not); the actions with the id of their last update
+    # before the period; their initiatives; their themes; those updates; the updates in the period.
+    with django_assert_num_queries(6):
+        report = _report(strategy, last_year)
 
     (entry,) = report.actions
     assert entry.at_start.recorded_at == _at(f"{last_year - 1}-03-01")
     assert [u.recorded_at for u in entry.updates] == [_at(f"{last_year - 1}-09-01")]
     assert entry.at_end == entry.updates[-1]
+
+
+@pytest.mark.parametrize(
+    ("held_on", "state", "says"),
+    [
+        (
+            datetime.date(2015, 8, 18),
+            ReviewState.HELD,
+            "Review 1 was held on 18 August 2015, 12 days after it fell due.",
+        ),
+        (None, ReviewState.MISSED, "Review 1 fell due on 6 August 2015 and was never recorded as held"),
+    ],
+)
+@time_machine.travel(TODAY, tick=False)
+def test_the_report_says_whether_its_review_was_held_and_when(client, record, co_chair_user, held_on, state, says):
+    strategy = Strategy.objects.get()
+    Review.objects.create(strategy=strategy, number=1, due_on=datetime.date(2015, 8, 6), held_on=held_on)
+    client.force_login(co_chair_user)
+
+    response = client.get(reverse("dashboard:review", args=[2015]))
+
+    review = response.context["report"].review
+    assert (review.number, review.state, review.held_on) == (1, state, held_on)
+    assert says in " ".join(strip_tags(response.text).split())

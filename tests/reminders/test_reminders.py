@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from actions.dashboard import build_dashboard
-from actions.models import Action
+from actions.models import Action, Review, Strategy
 from members.models import Member
 from reminders.models import Reminder
 from reminders.services import CLAIM_LEASE, reminder_send, reminders_scan, review_offset
@@ -44,6 +44,14 @@ def _review_mail():
 )
 def test_review_offsets_follow_the_calendar(today, offset):
     assert review_offset(FIRST_REVIEW, datetime.date.fromisoformat(today), [60, 30, 7]) == offset
+
+
+@pytest.mark.parametrize(
+    ("offset", "label"),
+    [(60, "60 days before"), (0, "due today"), (-7, "1 week overdue"), (-112, "16 weeks overdue")],
+)
+def test_the_log_names_each_review_reminder_by_its_place_in_the_calendar(offset, label):
+    assert Reminder(kind=Reminder.Kind.REVIEW, offset_days=offset).offset_label == label
 
 
 @time_machine.travel(SIXTY_DAYS_BEFORE, tick=False)
@@ -187,7 +195,6 @@ def test_dry_run_lists_and_sends_nothing(focal_points, capsys):
 def test_a_review_held_is_no_longer_reminded(focal_points):
     call_command("send_review_reminders")
     sent_while_overdue = len(_review_mail())
-    from actions.models import Review
 
     Review.objects.filter(number=1).update(held_on=datetime.date(2015, 8, 18))
     mail.outbox.clear()
@@ -196,6 +203,45 @@ def test_a_review_held_is_no_longer_reminded(focal_points):
 
     assert sent_while_overdue == 6
     assert _review_mail() == []
+
+
+@time_machine.travel(datetime.datetime(2015, 8, 20, 2, tzinfo=datetime.UTC), tick=False)
+def test_a_reminder_waiting_to_be_sent_when_the_review_is_recorded_as_held_is_not_sent(focal_points):
+    queued = []
+    reminders_scan(today=datetime.date(2015, 8, 20), dispatch=queued.append)
+    Review.objects.filter(number=1).update(held_on=datetime.date(2015, 8, 18))
+
+    outcomes = {
+        reminder_send(reminder_id=pk) for pk in Reminder.objects.filter(kind="review").values_list("pk", flat=True)
+    }
+
+    held = f"Review 1 of {Strategy.objects.get()}, due 6 August 2015 was held on 18 August 2015"
+    assert outcomes == {f"not sent: {held}"}
+    assert _review_mail() == []
+    assert set(Reminder.objects.filter(kind="review").values_list("last_error", flat=True)) == {f"{held}: not sent."}
+
+
+@time_machine.travel(SIXTY_DAYS_BEFORE, tick=False)
+def test_the_scan_makes_every_review_in_sight_and_keeps_their_dates_on_the_strategys_cycle(focal_points):
+    strategy = Strategy.objects.get()
+    reminders_scan(today=datetime.date(2015, 6, 7), dispatch=lambda reminder_id: None)
+    made = list(Review.objects.values_list("number", "due_on", "held_on"))
+    # The Steering Group decides to review every six months: review 1 now fell due in February.
+    strategy.review_interval_months = 6
+    strategy.save(update_fields=["review_interval_months"])
+
+    reminders_scan(today=datetime.date(2015, 6, 7), dispatch=lambda reminder_id: None)
+
+    assert made == [(1, datetime.date(2015, 8, 6), None)]
+    assert list(Review.objects.values_list("number", "due_on", "held_on")) == [
+        (1, datetime.date(2015, 2, 6), None),
+        (2, datetime.date(2015, 8, 6), None),
+    ]
+    # Review 1 was superseded: the reminders now speak of review 2, 60 days ahead.
+    assert set(Reminder.objects.filter(kind="review").values_list("review__number", "offset_days")) == {
+        (1, 60),
+        (2, 60),
+    }
 
 
 @time_machine.travel(SIXTY_DAYS_BEFORE, tick=False)
