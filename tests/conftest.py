@@ -33,13 +33,31 @@ if (worker := os.environ.get("PYTEST_XDIST_WORKER")) and "redis" in _dashboard_c
     _dashboard_cache["LOCATION"] = _own_redis_database(_dashboard_cache["LOCATION"], worker)
 
 
-def _role_group(role: Role) -> Group:
-    # Browser tests flush the database; the groups a migration made are then rebuilt here.
-    if not Group.objects.filter(name=role.value).exists():
+def _rebuild_role_groups() -> None:
+    """The groups a migration made, as it made them: a test with a transactional database
+    (the browser tests, those that use several connections) ends by emptying every table."""
+    if Group.objects.filter(name__in=[role.value for role in Role]).count() < len(Role):
         for app_config in apps.get_app_configs():
             create_permissions(app_config, verbosity=0)
         sync_role_groups(Group, Permission)
+
+
+def _role_group(role: Role) -> Group:
+    _rebuild_role_groups()
     return Group.objects.get(name=role.value)
+
+
+@pytest.fixture(autouse=True)
+def _role_groups_back_after_emptying(request, django_db_blocker):
+    """After a test that emptied the database, the role groups come back before the next
+    test, which (in a parallel run, in any order) may count on them as every database has
+    them. Autouse, so it is set up first and torn down last, after the emptying."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    emptied = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    if emptied or (marker is not None and marker.kwargs.get("transaction")):
+        with django_db_blocker.unblock():
+            _rebuild_role_groups()
 
 
 def _with_role(username: str, role: Role, **fields):
