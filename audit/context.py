@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.http import HttpRequest
 
+from balitrack.lib.client_address import client_address
+
 
 @dataclasses.dataclass(frozen=True)
 class Actor:
@@ -36,8 +38,9 @@ def current_actor() -> Actor:
 def actor_of(request: HttpRequest) -> Actor:
     return Actor(
         user=getattr(request, "user", None),
-        # REMOTE_ADDR only: a forwarded-for header is whatever the client says it is.
-        ip_address=request.META.get("REMOTE_ADDR") or None,
+        # The address sign-in protection counts: behind the proxy, the client's, never one the
+        # client put in a header.
+        ip_address=client_address(request),
         source=f"{request.method} {request.path}"[:200],
     )
 

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "actions",
     "reminders",
     "audit",
+    "accounts",
 ]
 
 # Whose changes the audit trail records: every model of the record's apps (the strategy's
@@ -196,19 +197,38 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Sign-in protection: 5 failures for one account or from one address lock it for 15
-# minutes; failures older than that are forgotten. Attempts are logged in the admin.
+# How many proxies stand in front of gunicorn, each appending the address it saw to
+# X-Forwarded-For: the client's address is the N-th from the right of that header
+# (balitrack.lib.client_address). 0 (nothing in front) uses REMOTE_ADDR; behind BaliTrack's
+# HTTPS proxy it is 1, and gunicorn must then be reachable through the proxy only.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}.")
+
+# Sign-in protection (accounts.lockout), on BaliTrack's form and the admin's alike:
+# - 5 failures for one username from one address lock that pair for 15 minutes: neither an
+#   attacker's address nor a victim's name alone locks anybody else out. Signing in forgets
+#   the pair's failures.
+# - 30 failures from one address within an hour, whatever the usernames, lock that address
+#   until the hour has passed over enough of them. Signing in does not reset this count.
+# Attempts refused by a lock check no password and count for nothing, so a lock ends when the
+# lockout page says. Attempts are logged in the admin (axes) and in the audit trail.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_HANDLER = "accounts.lockout.SignInLockoutHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "balitrack.lib.client_address.client_address"
 AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "balitrack.lib.sign_in.username_for_lockout"
+SIGN_IN_ADDRESS_LIMIT = 30
+SIGN_IN_ADDRESS_WINDOW = datetime.timedelta(hours=1)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "accounts"
+    verbose_name = "Getting into accounts"
+
+    def ready(self) -> None:
+        from accounts import checks  # noqa: F401  (registers the deployment check)
