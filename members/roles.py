@@ -9,6 +9,7 @@ import enum
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q
 
 from members.models import Member
 
@@ -33,15 +34,22 @@ NEVER_GRANTED = ("change_actionupdate", "delete_actionupdate", "delete_review")
 # The secretariat reads the audit trail and the reminder log (in the admin, Reminders);
 # nobody may edit either: both are written by BaliTrack itself.
 SECRETARIAT_EXTRA = {"audit": ("view_auditevent",), "reminders": ("view_reminder",)}
+# BaliTrack's own bookkeeping, in no admin and no page: what the fixture loader loaded, and
+# the cache's version tokens. No role is given any permission on them.
+INTERNAL_MODELS = ("loadedrecord", "recordversion")
 
 
 def sync_role_groups(group_model: Any, permission_model: Any) -> None:
     """Create the three groups and give each its permissions on the record.
 
     Takes the models as arguments so that a migration can pass its historical ones.
-    The permissions must exist already.
+    The permissions must exist already. A permission the administrator gave a group by hand
+    is kept: the policy adds what it grants and takes away only what no role may have (a
+    migration that runs it again must not undo what a person chose).
     """
-    record = permission_model.objects.filter(content_type__app_label__in=RECORD_APPS)
+    record = permission_model.objects.filter(content_type__app_label__in=RECORD_APPS).exclude(
+        content_type__model__in=INTERNAL_MODELS
+    )
     viewing = record.filter(codename__startswith="view_")
     extra = permission_model.objects.none()
     for app_label, codenames in SECRETARIAT_EXTRA.items():
@@ -51,9 +59,15 @@ def sync_role_groups(group_model: Any, permission_model: Any) -> None:
         Role.CO_CHAIRS: viewing,
         Role.MEMBERS: viewing.exclude(codename__in=HIDDEN_FROM_MEMBERS),
     }
+    forbidden = {role: NEVER_GRANTED for role in Role} | {Role.MEMBERS: NEVER_GRANTED + HIDDEN_FROM_MEMBERS}
     for role, permissions in grants.items():
         group, _ = group_model.objects.get_or_create(name=role.value)
-        group.permissions.set(permissions)
+        group.permissions.add(*permissions)
+        group.permissions.remove(
+            *permission_model.objects.filter(
+                Q(codename__in=forbidden[role]) | Q(content_type__model__in=INTERNAL_MODELS)
+            )
+        )
 
 
 def sync_role_groups_in_migration(apps: Any) -> None:
