@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
+from balitrack.lib.codes import CODE_MESSAGE, code_is_safe
 from members.models import Body, Forum, ForumMembership, Member
 
 
@@ -26,6 +27,14 @@ class Pillar(models.Model):
 
     class Meta:
         ordering = ["order"]
+        constraints = [
+            # The register narrows to a pillar with ?pillar=<code> (balitrack.lib.codes).
+            models.CheckConstraint(
+                name="meetings_pillar_code_safe",
+                violation_error_message=CODE_MESSAGE,
+                condition=code_is_safe("code"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -134,6 +143,13 @@ class Meeting(models.Model):
                 violation_error_message="Another meeting of this series (kind, forum, body) already has this number.",
                 condition=Q(ordinal__isnull=False),
             ),
+            # The meeting's page is /meetings/<slug>/ (balitrack.lib.codes). A SlugField's
+            # validator covers forms only; this covers fixtures, the shell and update().
+            models.CheckConstraint(
+                name="meetings_meeting_slug_safe",
+                violation_error_message=CODE_MESSAGE,
+                condition=code_is_safe("slug"),
+            ),
         ]
         indexes = [
             # The meetings list sorts by date and the dashboard lists the next meetings.
@@ -221,6 +237,14 @@ class Document(models.Model):
 
     class Meta:
         ordering = ["date", "title"]
+        constraints = [
+            # A document is shown at its meeting's page#<slug>.
+            models.CheckConstraint(
+                name="meetings_document_slug_safe",
+                violation_error_message=CODE_MESSAGE,
+                condition=code_is_safe("slug"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title

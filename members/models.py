@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from balitrack.lib.codes import CODE_MESSAGE, code_is_safe, validate_code
+
 
 class MemberQuerySet(models.QuerySet["Member"]):
     def find(self, name: str) -> "Member":
@@ -39,6 +41,7 @@ class Member(models.Model):
     code = models.CharField(
         max_length=12,
         unique=True,
+        validators=[validate_code],
         help_text="ISO 3166 alpha-2 for countries and territories; the acronym for organisations.",
     )
     name = models.CharField(max_length=200, unique=True, help_text="The name the record uses.")
@@ -63,6 +66,12 @@ class Member(models.Model):
                 name="members_member_only_territories_have_sovereign",
                 violation_error_message="Only a territory has a sovereign (the country it belongs to).",
                 condition=Q(sovereign__isnull=True) | Q(kind="territory"),
+            ),
+            # The member's page is /members/<code>/ (balitrack.lib.codes).
+            models.CheckConstraint(
+                name="members_member_code_safe",
+                violation_error_message=CODE_MESSAGE,
+                condition=code_is_safe("code"),
             ),
         ]
 
@@ -109,7 +118,7 @@ class Forum(models.Model):
     """A circle of members: the Bali Process itself, the Ad Hoc Group, the Steering Group,
     or one of the lists of other participants."""
 
-    code = models.CharField(max_length=12, unique=True)
+    code = models.CharField(max_length=12, unique=True, validators=[validate_code])
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in lists.")
@@ -118,6 +127,14 @@ class Forum(models.Model):
 
     class Meta:
         ordering = ["order", "name"]
+        constraints = [
+            # The members list narrows to a forum with ?forum=<code>.
+            models.CheckConstraint(
+                name="members_forum_code_safe",
+                violation_error_message=CODE_MESSAGE,
+                condition=code_is_safe("code"),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -196,7 +213,7 @@ class Body(models.Model):
         OPERATIONAL = "operational", "Operational"
         CONCLUDED = "concluded", "Concluded"
 
-    code = models.CharField(max_length=24, unique=True)
+    code = models.CharField(max_length=24, unique=True, validators=[validate_code])
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=16, choices=Kind.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PROPOSED)
@@ -224,6 +241,14 @@ class Body(models.Model):
     class Meta:
         verbose_name_plural = "bodies"
         ordering = ["name"]
+        constraints = [
+            # The group's page is /groups/<code>/.
+            models.CheckConstraint(
+                name="members_body_code_safe",
+                violation_error_message=CODE_MESSAGE,
+                condition=code_is_safe("code"),
+            ),
+        ]
         indexes = [
             # The groups list and the register's working-group filter narrow by status.
             models.Index(name="members_body_status_idx", fields=["status"]),
