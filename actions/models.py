@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from actions.loading.models import LoadedRecord  # noqa: F401 (imported here, Django registers it with this app)
 from meetings.models import Decision, Document, Meeting, Pillar
+from members import roles
 from members.models import Body, BodyMembership, Forum, Member
 
 
@@ -606,9 +607,12 @@ class ActionUpdate(models.Model):
 
     @property
     def author_name(self) -> str:
+        """Who recorded the update, as every history names them: see members.roles.display_name."""
         if self.author is None:
             return "From the record"
-        return self.author.get_full_name() or self.author.get_username()
+        # Only the Secretariat records updates (actions.access), so an author without a
+        # name is named as one, without a query for their groups on each row.
+        return roles.display_name(self.author, acting_as=roles.Role.SECRETARIAT)
 
     def clean(self) -> None:
         if self.progress is not None and self.progress > 100:

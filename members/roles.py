@@ -94,3 +94,36 @@ def member_of(user: User | AnonymousUser) -> Member | None:
         return None
     profile = getattr(user, "profile", None)
     return profile.member if profile else None
+
+
+# What BaliTrack calls someone whose account has no first or last name.
+ROLE_TITLES = {Role.SECRETARIAT: "Secretariat officer", Role.CO_CHAIRS: "Co-Chairs", Role.MEMBERS: "Member focal point"}
+ADMINISTRATOR_TITLE = "Administrator"
+NO_ROLE_TITLE = "BaliTrack user"
+
+
+def display_name(user: User | AnonymousUser, *, acting_as: Role | None = None) -> str:
+    """The name BaliTrack shows for a user, wherever it shows one (histories, the dashboard,
+    the status form's conflict message, the page header): their first and last name, or,
+    for an account with neither, what they are ("Secretariat officer"). Never the username:
+    it is half of a sign-in, and the pages that name people are read by every role.
+
+    `acting_as` is the role that the act being named requires, when the caller knows it (only
+    the Secretariat records status updates): it spares a query for the user's groups on every
+    row of a history, and names the role in which they acted even if they have moved since.
+    """
+    if not user.is_authenticated:
+        return NO_ROLE_TITLE
+    full_name = user.get_full_name()
+    if full_name:
+        return full_name
+    if user.is_superuser:
+        return ADMINISTRATOR_TITLE
+    role = acting_as or _first_role(user)
+    return ROLE_TITLES[role] if role else NO_ROLE_TITLE
+
+
+def _first_role(user: User) -> Role | None:
+    # .all() rather than a filter, so that a caller who prefetched the groups pays nothing.
+    names = {group.name for group in user.groups.all()}
+    return next((role for role in Role if role.value in names), None)
