@@ -1,6 +1,7 @@
 """Streaming CSV downloads that open safely in a spreadsheet."""
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -8,14 +9,38 @@ from django.http import StreamingHttpResponse
 
 CHUNK_CHARACTERS = 64 * 1024
 
-# A cell starting with one of these is read as a formula by spreadsheet programs.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A piece of text starting with one of these is read as a formula by spreadsheet programs.
+FORMULA_CHARACTERS = "=+-@\t\r"
+# Characters a spreadsheet may split a line on when it guesses the file's separator, or is
+# told one (";" is the list separator of many European locales): each starts a new cell.
+SEPARATORS = ";,\t"
+# The start of the cell or of a piece after a separator, then spaces (which some programs
+# trim on import), then a formula character; the apostrophe goes before that character.
+_FORMULA_START = re.compile(rf"(?:^|(?<=[{SEPARATORS}]))( *)(?=[{re.escape(FORMULA_CHARACTERS)}])")
 
 
 def safe_cell(value: Any) -> str:
-    """The value as text, with a leading apostrophe if a spreadsheet would run it as a formula."""
+    """The value as text, with an apostrophe before every formula a spreadsheet could read in it.
+
+    The rule: wherever a formula character (= + - @, tab, carriage return) begins the cell,
+    or follows one of the separators ; , and tab (with only spaces between), an apostrophe
+    goes before it, the mark spreadsheets read as "this is text". A spreadsheet reading the
+    file as comma-separated sees one cell; one that splits it on ";" sees several, and
+    every one that would start with a formula starts with the apostrophe instead:
+
+        "=1+1"                -> "'=1+1"
+        "x;=1+1"              -> "x;'=1+1"
+        "Lead; @Evil"         -> "Lead; '@Evil"  (owners are joined with "; ")
+        "Contact: RSO, +66 2" -> "Contact: RSO, '+66 2"
+
+    A formula character after anything else is ordinary text and is left alone: "co-lead",
+    "1-2 May", "2014-08-06", "data-sharing", "e-mail". A line break is not a separator
+    here: the file's quotes keep it inside its cell, and the record's lists start lines with
+    "- " ("...stolen travel documents across the region;\n- The 6th Technical Experts..."),
+    which an apostrophe would spoil.
+    """
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return _FORMULA_START.sub(r"\1'", text)
 
 
 class _Echo:
