@@ -1,4 +1,5 @@
-"""Request-wide rules for signed-in users: nothing of theirs is cached, and sessions end."""
+"""Request-wide rules: the headers every response carries; for signed-in users, nothing of
+theirs is cached, and sessions end."""
 
 import datetime
 from collections.abc import Callable
@@ -20,6 +21,57 @@ SESSION_LIFETIME = datetime.timedelta(hours=12)
 # "Last seen" is written at most this often, so most requests write nothing.
 SEEN_RESOLUTION = datetime.timedelta(minutes=1)
 SIGNED_IN_AT, LAST_SEEN = "signed_in_at", "last_seen"
+
+# Browser features BaliTrack never uses, denied to its pages and to anything they could
+# frame ("()" allows no origin): sensors, camera and microphone, location, payment, devices
+# (USB, serial, HID, MIDI), screen capture, and the advertising-interest APIs (FLoC's
+# interest-cohort and the browsing-topics that replaced it). Printing the review report
+# needs none of them. Only names Chromium knows: it warns in the console of every page about
+# any other ("bluetooth" among them, checked with Chromium 156).
+DENIED_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "browsing-topics",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "idle-detection",
+    "interest-cohort",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
+
+
+class SecurityHeadersMiddleware:
+    """The headers Django's SecurityMiddleware does not set, on every response.
+
+    It sits above WhiteNoise, so the static files WhiteNoise answers pass back through it,
+    as do error pages (404, the 500 handler's 500 and 503) and redirects.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Permissions-Policy"] = PERMISSIONS_POLICY
+        # No other site may load BaliTrack's pages, scripts or stylesheet into its own
+        # (Spectre-style reads of a signed-in response); BaliTrack itself loads nothing
+        # from elsewhere.
+        response["Cross-Origin-Resource-Policy"] = "same-origin"
+        return response
 
 
 @receiver(user_logged_in)

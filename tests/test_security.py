@@ -2,14 +2,21 @@
 
 import datetime
 import os
+import re
 import secrets
 import subprocess
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import time_machine
+from django.contrib.staticfiles import finders
+from django.db import OperationalError
+from django.test import Client
 from django.urls import reverse
+
+from tests.browser_forms import form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -40,6 +47,105 @@ def test_every_response_carries_the_security_headers(client, co_chair_user, sign
     assert response["Referrer-Policy"] == "same-origin"
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
+
+
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), browsing-topics=(), camera=(), display-capture=(), "
+    "encrypted-media=(), geolocation=(), gyroscope=(), hid=(), idle-detection=(), interest-cohort=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), picture-in-picture=(), publickey-credentials-get=(), "
+    "screen-wake-lock=(), serial=(), usb=(), xr-spatial-tracking=()"
+)
+STYLESHEET = "/static/balitrack/balitrack.css"
+
+
+def _answer(kind: str, co_chair_user) -> tuple[int, dict[str, str]]:
+    """One response of each kind BaliTrack gives, as the browser receives it."""
+    client = Client(raise_request_exception=False)
+    if kind == "sign-in page":
+        response = client.get(reverse("login"))
+    elif kind == "redirect to sign in":
+        response = client.get(REGISTER)
+    elif kind == "static file":
+        response = client.get(STYLESHEET)
+    else:
+        client.force_login(co_chair_user)
+        if kind == "signed-in page":
+            response = client.get(REGISTER)
+        elif kind == "404":
+            response = client.get(reverse("actions:detail", args=[999999]))
+        elif kind == "500":
+            with mock.patch("actions.views.ActionRegisterView.get_queryset", side_effect=ValueError("bug")):
+                response = client.get(REGISTER)
+        else:
+            with mock.patch(
+                "django.db.backends.base.base.BaseDatabaseWrapper.ensure_connection",
+                side_effect=OperationalError("could not connect to server"),
+            ):
+                response = client.get(REGISTER)
+    return response.status_code, dict(response.headers)
+
+
+@pytest.mark.parametrize(
+    ("kind", "status"),
+    [
+        ("sign-in page", 200),
+        ("redirect to sign in", 302),
+        ("signed-in page", 200),
+        ("static file", 200),
+        ("404", 404),
+        ("500", 500),
+        ("503", 503),
+    ],
+)
+def test_every_response_denies_unused_browser_features_and_other_sites_loading_it(co_chair_user, kind, status):
+    answered, headers = _answer(kind, co_chair_user)
+
+    assert answered == status
+    assert headers["Permissions-Policy"] == PERMISSIONS_POLICY
+    assert headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_static_files_are_not_offered_to_every_other_site(client):
+    response = client.get(STYLESHEET)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_the_csrf_cookie_is_out_of_reach_of_scripts(client):
+    response = client.get(reverse("login"))
+
+    cookie = response.cookies["csrftoken"]
+    assert (cookie["httponly"], cookie["samesite"]) == (True, "Lax")
+
+
+def test_no_script_served_reads_cookies():
+    # With the CSRF cookie HttpOnly, a script that read the token from it would fail: every
+    # script BaliTrack serves, its own and the admin's, must take it from the form instead.
+    scripts = [path for finder in finders.get_finders() for path, _storage in finder.list([]) if path.endswith(".js")]
+    readers = [
+        path
+        for path in scripts
+        if re.search(r"document\.cookie|csrftoken", Path(finders.find(path)).read_text(encoding="utf-8"))
+    ]
+
+    assert "balitrack/count.js" in scripts and "admin/js/change_form.js" in scripts
+    assert readers == []
+
+
+def test_the_admin_saves_a_form_with_the_token_the_form_carries(secretariat_user):
+    # What a browser can do once the cookie is HttpOnly: send the token the page gave it.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(secretariat_user)
+    url = reverse("admin:members_forum_add")
+    rendered = form_data(client.get(url).text, form_id="forum_form")
+
+    response = client.post(url, rendered | {"code": ["TF"], "name": ["Test Forum"]})
+
+    assert response.status_code == 302
+    assert client.post(url, {"code": ["TG"], "name": ["No token"]}).status_code == 403
 
 
 def test_signed_in_pages_are_never_stored(client, co_chair_user):
