@@ -33,9 +33,6 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
-    # runserver serves static files through WhiteNoise and the middleware, as production
-    # does, rather than straight from the staticfiles app (no headers, no middleware).
-    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
@@ -59,8 +56,6 @@ UNAUDITED_MODELS = ["actions.RecordVersion"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Above WhiteNoise, so that static files carry its headers too.
-    "balitrack.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "balitrack.middleware.RejectNulBytesMiddleware",
@@ -166,8 +161,6 @@ STORAGES = {
 # On a developer's machine WhiteNoise serves straight from the source folders.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
-# No "Access-Control-Allow-Origin: *": nothing outside BaliTrack has any use for its files.
-WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 # Security. Headers go on every response; cookies and HTTPS are strict in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -177,9 +170,6 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# No script reads the CSRF token from the cookie: forms carry it, and neither BaliTrack's
-# scripts (static/balitrack/) nor Django's admin read document.cookie.
-CSRF_COOKIE_HTTPONLY = True
 # Sessions end after 30 minutes without a request and 12 hours in all
 # (balitrack.middleware); the cookie itself never outlives the 12 hours.
 SESSION_COOKIE_AGE = 12 * 60 * 60
@@ -239,6 +229,15 @@ AXES_VERBOSE = False
 AXES_USERNAME_CALLABLE = "balitrack.lib.sign_in.username_for_lockout"
 SIGN_IN_ADDRESS_LIMIT = 30
 SIGN_IN_ADDRESS_WINDOW = datetime.timedelta(hours=1)
+
+# Password reset (accounts.services): at most 10 requests from one address and 3 links for one
+# e-mail address an hour; past that the visitor sees the same "check your e-mail" page and
+# nothing is sent. With Redis, the worker sends the e-mail, so a request takes as long for
+# an address with no account as for one with an account.
+PASSWORD_RESET_ADDRESS_LIMIT = 10
+PASSWORD_RESET_EMAIL_LIMIT = 3
+PASSWORD_RESET_WINDOW = datetime.timedelta(hours=1)
+PASSWORD_RESET_IN_WORKER = bool(env_str("REDIS_URL"))
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

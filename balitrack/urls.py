@@ -10,7 +10,7 @@ admin.site.index_title = "Members, meetings, decisions and the strategy's action
 urlpatterns = [
     path("", home, name="home"),
     path("", include("actions.report_urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("actions/", include("actions.urls")),
     path("meetings/", include("meetings.urls")),
     path("", include("members.urls")),

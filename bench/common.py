@@ -160,6 +160,9 @@ class Browser:
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
     timeout: float = 60.0
+    # The X-Forwarded-For the HTTPS proxy would send for this user (the proxy appends the
+    # address it saw); None sends none, as when the proxy is not in front.
+    forwarded_for: str | None = None
     _connection: http.client.HTTPConnection | None = None
 
     @property
@@ -171,6 +174,8 @@ class Browser:
 
     def request(self, method: str, path: str, form: dict[str, str] | None = None) -> Response:
         headers = dict(PROXY_HEADERS, Host=f"{HOST}:{self.port}")
+        if self.forwarded_for is not None:
+            headers["X-Forwarded-For"] = self.forwarded_for
         if self.cookies:
             headers["Cookie"] = self.cookie_header()
         body = None
