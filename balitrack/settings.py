@@ -33,6 +33,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver serves static files through WhiteNoise and the middleware, as production
+    # does, rather than straight from the staticfiles app (no headers, no middleware).
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
@@ -56,6 +59,8 @@ UNAUDITED_MODELS = ["actions.RecordVersion"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so that static files carry its headers too.
+    "balitrack.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "balitrack.middleware.RejectNulBytesMiddleware",
@@ -161,6 +166,8 @@ STORAGES = {
 # On a developer's machine WhiteNoise serves straight from the source folders.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
+# No "Access-Control-Allow-Origin: *": nothing outside BaliTrack has any use for its files.
+WHITENOISE_ALLOW_ALL_ORIGINS = False
 
 # Security. Headers go on every response; cookies and HTTPS are strict in production.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -170,6 +177,9 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+# No script reads the CSRF token from the cookie: forms carry it, and neither BaliTrack's
+# scripts (static/balitrack/) nor Django's admin read document.cookie.
+CSRF_COOKIE_HTTPONLY = True
 # Sessions end after 30 minutes without a request and 12 hours in all
 # (balitrack.middleware); the cookie itself never outlives the 12 hours.
 SESSION_COOKIE_AGE = 12 * 60 * 60
