@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from pytest_django.plugin import blocking_manager_key
 
 from members.models import Member, Profile
 from members.roles import Role, sync_role_groups
@@ -47,17 +48,20 @@ def _role_group(role: Role) -> Group:
     return Group.objects.get(name=role.value)
 
 
-@pytest.fixture(autouse=True)
-def _role_groups_back_after_emptying(request, django_db_blocker):
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
     """After a test that emptied the database, the role groups come back before the next
     test, which (in a parallel run, in any order) may count on them as every database has
-    them. Autouse, so it is set up first and torn down last, after the emptying."""
-    yield
-    marker = request.node.get_closest_marker("django_db")
-    emptied = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
-    if emptied or (marker is not None and marker.kwargs.get("transaction")):
-        with django_db_blocker.unblock():
+    them. Here rather than in a fixture: the emptying is the last thing a test's teardown does."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", ())
+    emptied = "transactional_db" in names or "live_server" in names
+    # After the last test the test databases are gone already.
+    if nextitem is not None and (emptied or (marker is not None and marker.kwargs.get("transaction"))):
+        with item.config.stash[blocking_manager_key].unblock():
             _rebuild_role_groups()
+    return result
 
 
 def _with_role(username: str, role: Role, **fields):
