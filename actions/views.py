@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -34,6 +34,11 @@ class ActionRegisterView(FilterView):
     context_object_name = "actions"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The filter form sends every field, empty or not; the same filters without the
+        # empty ones make a link short enough to share, and it works without JavaScript.
+        query = without_empty(request.GET)
+        if query != request.GET:
+            return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
         # A member's first visit opens on what their own country leads; after that,
         # the register shows whatever the URL asks, so a shared link means the same to all.
         member = member_of(request.user)
@@ -47,9 +52,11 @@ class ActionRegisterView(FilterView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
+        query = without_empty(self.request.GET)
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
+        query.pop("sort", None)
+        context["query_without_sort"] = query.urlencode()
         context["today"] = timezone.localdate()
         return context
 
@@ -122,6 +129,15 @@ def _render_detail(
         "updates": action.updates.all(),
     }
     return render(request, "actions/action_detail.html", context, status=status)
+
+
+def without_empty(query: QueryDict) -> QueryDict:
+    """The parameters of `query` that have a value, in their order."""
+    kept = QueryDict(mutable=True)
+    for name, values in query.lists():
+        if filled := [value for value in values if value.strip()]:
+            kept.setlist(name, filled)
+    return kept
 
 
 def _errors_as_text(errors: Any) -> str:

@@ -140,9 +140,51 @@ def test_overdue_lists_open_actions_past_their_target(client, record, co_chair_u
 def test_unticked_overdue_box_hides_nothing(client, record, co_chair_user):
     client.force_login(co_chair_user)
 
-    response = client.get(f"{REGISTER}?overdue=")
+    response = client.get(f"{REGISTER}?overdue=", follow=True)
 
+    assert response.redirect_chain == [(REGISTER, 302)]
     assert response.context["paginator"].count == 31
+
+
+def test_empty_parameters_are_dropped_by_a_redirect_that_keeps_the_rest(client, co_chair_user):
+    client.force_login(co_chair_user)
+
+    response = client.get(
+        f"{REGISTER}?q=&lead=ID&via_bodies=&status=&status=planned&theme=&target_after=&target_before=2015-12-31"
+        "&sort=-target&page=2"
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{REGISTER}?lead=ID&status=planned&target_before=2015-12-31&sort=-target&page=2"
+
+
+def test_a_form_sent_with_every_field_empty_redirects_to_the_bare_register(client, co_chair_user):
+    client.force_login(co_chair_user)
+
+    response = client.get(f"{REGISTER}?q=+&lead=&owner=&target_after=&target_before=&updated_after=&updated_before=")
+
+    assert response.status_code == 302
+    assert response["Location"] == REGISTER
+
+
+def test_member_sent_an_empty_form_before_any_visit_still_opens_on_their_country(client, member_user):
+    client.force_login(member_user)
+
+    response = client.get(f"{REGISTER}?q=&lead=", follow=True)
+
+    assert response.redirect_chain == [(REGISTER, 302), (f"{REGISTER}?lead=ID", 302)]
+    assert response.status_code == 200
+
+
+def test_sort_links_keep_the_filters_and_drop_the_page(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    response = client.get(f"{REGISTER}?status=not_started&status=planned&sort=target&page=2")
+
+    content = response.content.decode()
+    assert 'href="?status=not_started&amp;status=planned&amp;sort=-target"' in content
+    assert 'href="?status=not_started&amp;status=planned&amp;sort=status"' in content
+    assert 'href="?status=not_started&amp;status=planned&amp;sort=target&amp;page=1"' in content
 
 
 @pytest.mark.parametrize(
