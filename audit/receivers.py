@@ -10,9 +10,11 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.utils.crypto import salted_hmac
 
 from audit import recording
 from audit.context import actor_of, current_actor
@@ -136,4 +138,15 @@ def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
 def _sign_in_failed(sender: Any, credentials: dict[str, Any], request: Any = None, **kwargs: Any) -> None:
     actor = actor_of(request) if request is not None else current_actor()
     typed = str(credentials.get("username") or "")
-    recording.record(Kind.SIGN_IN_FAILED, username=typed, actor=actor)
+    recording.record(Kind.SIGN_IN_FAILED, username=name_for_the_trail(typed), actor=actor)
+
+
+def name_for_the_trail(typed: str) -> str:
+    """The name a failed sign-in is recorded under: the account's, when one has it.
+
+    A name no account has is often a password typed into the wrong box, and the Secretariat
+    reads the trail; it keeps only a fingerprint keyed with SECRET_KEY, which tells the same
+    name tried again (a guessing run) without saying what was typed."""
+    if not typed or get_user_model()._default_manager.filter(username=typed).exists():
+        return typed
+    return f"unknown name {salted_hmac('audit.unknown-username', typed).hexdigest()[:12]}"
