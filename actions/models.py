@@ -526,9 +526,8 @@ class ActionOwner(models.Model):
         owner: Member | Body | Forum = getattr(self, self.owner_kind)
         return owner
 
-    def clean(self) -> None:
-        if sum(getattr(self, f"{kind}_id") is not None for kind in self.OWNER_KINDS) != 1:
-            raise ValidationError("Choose exactly one owner: a member, a body or a forum.")
+    # "Exactly one owner" is the constraint actions_actionowner_exactly_one_owner, whose own
+    # message full_clean() shows; a clean() saying it again showed the sentence twice.
 
 
 class ActionUpdateManager(models.Manager["ActionUpdate"]):

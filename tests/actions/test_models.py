@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from actions.models import Action, ActionOwner, ActionUpdate
 from tests.constraints import violates
@@ -114,3 +115,12 @@ def test_forum_can_own_an_action():
     owner = ActionOwnerFactory(member=None, forum=ForumFactory(name="Bali Process Ad Hoc Group"))
 
     assert owner.owner.name == "Bali Process Ad Hoc Group"
+
+
+def test_an_owner_row_naming_two_owners_is_refused_with_its_rule_said_once():
+    row = ActionOwner(action=ActionFactory(), role=ActionOwner.Role.LEAD, member=MemberFactory(), body=BodyFactory())
+
+    with pytest.raises(ValidationError) as refused:
+        row.full_clean()
+
+    assert refused.value.messages == ["Choose exactly one owner: a member, a body or a forum."]
