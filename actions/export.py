@@ -15,6 +15,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from actions.filters import LeadRef, ListedThrough
 from actions.models import Action, ActionOwner
 
 HEADER = [
@@ -31,6 +32,8 @@ HEADER = [
     "overdue",
     "last update",
     "latest note",
+    # With "include bodies": through which of the lead's bodies, in which role.
+    "Listed because",
     "link",
 ]
 # Actions per owners query; the actions themselves come through a server-side cursor.
@@ -57,8 +60,11 @@ COLUMNS = (
 )
 
 
-def register_rows(actions: "models.QuerySet[Action]", *, today: datetime.date, site: str) -> Iterator[list[Any]]:
-    """One CSV row per action of `actions`, in its order, with the columns of HEADER."""
+def register_rows(
+    actions: "models.QuerySet[Action]", *, today: datetime.date, site: str, through: ListedThrough | None = None
+) -> Iterator[list[Any]]:
+    """One CSV row per action of `actions`, in its order, with the columns of HEADER;
+    `through` says why a row led by one of the lead's bodies is listed."""
     # Every link is the same but for the id: reverse once, not once per row.
     placeholder = "2147483647"
     link_start, link_end = (site + reverse("actions:detail", args=[placeholder])).split(placeholder)
@@ -67,7 +73,7 @@ def register_rows(actions: "models.QuerySet[Action]", *, today: datetime.date, s
     while batch := list(islice(rows, BATCH)):
         owners = _owners(action[0] for action in batch)
         for pk, theme, initiative, number, text, status, progress, target_date, updated_at, note in batch:
-            leads, others = owners.get(pk, ([], []))
+            leads, others, refs = owners.get(pk, ([], [], []))
             yield [
                 pk,
                 theme,
@@ -82,23 +88,26 @@ def register_rows(actions: "models.QuerySet[Action]", *, today: datetime.date, s
                 "yes" if target_date and target_date < today and status not in Action.CLOSED_STATUSES else "",
                 updated_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if updated_at else "",
                 note,
+                through.reason(refs) if through else "",
                 f"{link_start}{pk}{link_end}",
             ]
 
 
-def _owners(action_ids: Iterator[int]) -> dict[int, tuple[list[str], list[str]]]:
-    """Per action: the names of its leads and co-leads, and its other owners with their role."""
-    owners: dict[int, tuple[list[str], list[str]]] = defaultdict(lambda: ([], []))
+def _owners(action_ids: Iterator[int]) -> dict[int, tuple[list[str], list[str], list[LeadRef]]]:
+    """Per action: the names of its leads and co-leads, its other owners with their role,
+    and who its leads are (for ListedThrough)."""
+    owners: dict[int, tuple[list[str], list[str], list[LeadRef]]] = defaultdict(lambda: ([], [], []))
     rows = (
         ActionOwner.objects.filter(action_id__in=list(action_ids))
         .order_by(ROLE_RANK, "pk")
-        .values_list("action_id", "role", "member__name", "body__name", "forum__name")
+        .values_list("action_id", "role", "member_id", "member__name", "body_id", "body__name", "forum__name")
     )
-    for action_id, role, member, body, forum in rows:
+    for action_id, role, member_id, member, body_id, body, forum in rows:
         name = member or body or forum
-        leads, others = owners[action_id]
+        leads, others, refs = owners[action_id]
         if role in ActionOwner.LEADING_ROLES:
             leads.append(name)
+            refs.append((member_id, body_id, body))
         else:
             others.append(f"{name} ({ROLE_LABELS[role]})")
     return owners

@@ -3,6 +3,8 @@ orderings listed here can be asked for."""
 
 import datetime
 import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 import django_filters
@@ -79,6 +81,29 @@ def _few_enough_words(text: str) -> None:
             f"Search for at most {SEARCH_MAX_WORDS} different words; this search has {words}. "
             "The filters narrow the list further."
         )
+
+
+# An action's lead or co-lead row as the reason needs it: (member id, body id, body name).
+LeadRef = tuple[int | None, int | None, str | None]
+
+
+@dataclass(frozen=True)
+class ListedThrough:
+    """Why an action led by a body is on a member's list with "include bodies": the
+    member's part in that body, so a focal point is not left guessing."""
+
+    member_id: int
+    # Body id: the member's role in it ("co-manager"; "co-chair and co-manager").
+    roles: dict[int, str]
+
+    def reason(self, leads: Iterable[LeadRef]) -> str:
+        """ "through the Regional Support Office, as co-manager", or "" when the member
+        leads the action itself (that is reason enough) or no body of theirs does."""
+        leads = list(leads)
+        if any(member_id == self.member_id for member_id, _body_id, _name in leads):
+            return ""
+        parts = [f"the {name}, as {self.roles[body_id]}" for _, body_id, name in leads if body_id in self.roles]
+        return "through " + " and ".join(parts) if parts else ""
 
 
 class ActionFilter(django_filters.FilterSet):
@@ -189,6 +214,21 @@ class ActionFilter(django_filters.FilterSet):
             widget = declared.extra.get("widget")
             if isinstance(widget, QuickSelect):
                 widget.version = version
+
+    def listed_through(self) -> ListedThrough | None:
+        """With a lead and "include bodies", the lead's part in each body it co-chairs or
+        co-manages (one query, whatever the number of rows); None otherwise."""
+        if not self.is_valid():
+            return None
+        member = self.form.cleaned_data.get("lead")
+        if member is None or not self.form.cleaned_data.get("via_bodies"):
+            return None
+        roles: dict[int, list[str]] = {}
+        # Ordered by role alone: the model's ordering would join bodies and members for nothing.
+        memberships = BodyMembership.objects.filter(member=member, role__in=BodyMembership.LEADING_ROLES)
+        for body_id, role in memberships.order_by("role").values_list("body_id", "role"):
+            roles.setdefault(body_id, []).append(BodyMembership.Role(role).label.lower())
+        return ListedThrough(member.pk, {body_id: " and ".join(names) for body_id, names in roles.items()})
 
     def filter_search(self, queryset: Any, name: str, value: str) -> Any:
         words = _search_words(value)

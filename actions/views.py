@@ -12,7 +12,7 @@ from django_filters.views import FilterView
 
 from actions.access import can_record_update, get_action_for_update, get_action_for_user
 from actions.export import HEADER, register_rows
-from actions.filters import ActionFilter
+from actions.filters import ActionFilter, LeadRef
 from actions.forms import StatusUpdateForm
 from actions.models import Action
 from actions.services import ActionChangedMeanwhile, action_record_update
@@ -58,7 +58,16 @@ class ActionRegisterView(FilterView):
         query.pop("sort", None)
         context["query_without_sort"] = query.urlencode()
         context["today"] = timezone.localdate()
+        # Each row with why it is listed, from the owners already prefetched for the page.
+        through = self.filterset.listed_through()
+        context["rows"] = [
+            (action, through.reason(_lead_refs(action)) if through else "") for action in context["actions"]
+        ]
         return context
+
+
+def _lead_refs(action: Action) -> list[LeadRef]:
+    return [(owner.member_id, owner.body_id, owner.body.name if owner.body else None) for owner in action.leads]
 
 
 @require_GET
@@ -70,7 +79,7 @@ def action_export(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
         return HttpResponseRedirect(f"{reverse('actions:register')}?{request.GET.urlencode()}")
     today = timezone.localdate()
     site = request.build_absolute_uri("/")[:-1]
-    rows = register_rows(filterset.qs, today=today, site=site)
+    rows = register_rows(filterset.qs, today=today, site=site, through=filterset.listed_through())
     return stream_csv(f"balitrack-actions-{today:%Y-%m-%d}.csv", HEADER, rows)
 
 

@@ -9,10 +9,10 @@ tests/meetings/test_views.py, tests/members/test_views.py.
 import pytest
 from django.urls import reverse
 
-from actions.models import Action
+from actions.models import Action, ActionOwner
 from actions.scale_data import generate
 from meetings.models import Meeting
-from members.models import Member
+from members.models import BodyMembership, Member
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +37,18 @@ def _lead() -> Member:
     return Member.objects.order_by("pk")[0]
 
 
+def _body_runner() -> Member:
+    """A member that co-chairs or co-manages a body leading an action, so "include bodies"
+    lists rows through a body at every size (the 5-action record has none: its body is
+    made to lead the last action)."""
+    runs = BodyMembership.objects.filter(role__in=BodyMembership.LEADING_ROLES).order_by("pk")[0]
+    if not ActionOwner.objects.filter(body=runs.body, role__in=ActionOwner.LEADING_ROLES).exists():
+        ActionOwner.objects.create(
+            action=Action.objects.order_by("-pk")[0], body=runs.body, role=ActionOwner.Role.CO_LEAD
+        )
+    return runs.member
+
+
 # page: (how to build its URL, queries). Each count is: session, user, then the page's own.
 READ_PAGES = {
     # register: groups (member preselection); count; the page of actions with initiative
@@ -47,6 +59,11 @@ READ_PAGES = {
     "register by lead and status": (
         lambda: f"{reverse('actions:register')}?lead={_lead().code}&status=in_progress",
         8,
+    ),
+    # ... plus the lead's roles in the bodies it runs, to say why each row is listed.
+    "register by lead with bodies": (
+        lambda: f"{reverse('actions:register')}?lead={_body_runner().code}&via_bodies=on",
+        9,
     ),
     "register text search": (lambda: f"{reverse('actions:register')}?q={_a_word()}", 7),
     "register last page": (lambda: f"{reverse('actions:register')}?page={-(-Action.objects.count() // 25)}", 7),
@@ -96,6 +113,23 @@ def test_csv_export_costs_the_same_queries_whatever_the_size(
         rows = b"".join(response.streaming_content).count(b"\n")
 
     assert rows == record_of + 1
+
+
+def test_csv_export_with_bodies_costs_the_same_queries_whatever_the_size(
+    client, co_chair_user, django_assert_num_queries, record_of
+):
+    lead = _body_runner()
+    client.force_login(co_chair_user)
+    client.get(reverse("actions:register"))
+
+    # session, user; the filter choice lists; the chosen lead member; the lead's roles in
+    # the bodies it runs (once, for the "Listed because" column); the actions in chunks with
+    # their owners.
+    with django_assert_num_queries(6):
+        response = client.get(f"{reverse('actions:export')}?lead={lead.code}&via_bodies=on")
+        body = b"".join(response.streaming_content).decode("utf-8")
+
+    assert ", as co-" in body
 
 
 def test_status_update_costs_the_same_queries_whatever_the_size(

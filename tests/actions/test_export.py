@@ -45,6 +45,31 @@ def test_export_streams_exactly_the_filtered_actions(client, record, member_user
     assert rilon[-1].endswith(f"/actions/{rilon[0]}/")
 
 
+def test_export_says_through_which_body_and_role_a_row_is_listed(client, record, member_user):
+    client.force_login(member_user)
+
+    header, *rows = _rows(client.get(f"{EXPORT}?lead=ID&via_bodies=on"))
+
+    assert header[-2:] == ["Listed because", "link"]
+    because = {(row[2], row[3]): row[-2] for row in rows}
+    assert len(because) == 20
+    assert because[("Expansion of RILON", "1")] == "through the Regional Support Office, as co-manager"
+    assert because[("Working Group on Trafficking in Persons (WGTIP)", "1")] == (
+        "through the Working Group on Trafficking in Persons, as co-chair"
+    )
+    assert because[("Workshop on Biometrics", "1")] == ""
+
+
+def test_export_without_bodies_leaves_listed_because_empty(client, record, member_user):
+    client.force_login(member_user)
+
+    for query in ("lead=ID", "via_bodies=on", ""):
+        _header, *rows = _rows(client.get(f"{EXPORT}?{query}"))
+
+        assert rows
+        assert {row[-2] for row in rows} == {""}
+
+
 def test_export_of_the_whole_register_has_every_action(client, record, co_chair_user):
     client.force_login(co_chair_user)
 

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from actions.models import Action
 from actions.services import action_record_update
-from tests.factories import ActionFactory, ActionOwnerFactory, MemberFactory
+from members.models import BodyMembership
+from tests.factories import ActionFactory, ActionOwnerFactory, BodyFactory, BodyMembershipFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -309,3 +310,68 @@ def test_a_word_repeated_in_a_search_is_looked_for_once(client, co_chair_user):
 
     assert page.context["filter"].form.errors == {}
     assert [action.pk for action in page.context["actions"]] == [wanted.pk]
+
+
+def _reasons(response) -> dict[tuple[str, int], str]:
+    return {(action.initiative.slug, action.number): reason for action, reason in response.context["rows"]}
+
+
+def test_rows_listed_through_a_body_name_the_body_and_the_members_role(client, record, member_user):
+    client.force_login(member_user)
+
+    response = client.get(f"{REGISTER}?lead=ID&via_bodies=on&sort=target")
+    reasons = _reasons(response)
+
+    assert reasons[("expansion-of-rilon", 1)] == "through the Regional Support Office, as co-manager"
+    assert reasons[("wgtip", 1)] == "through the Working Group on Trafficking in Persons, as co-chair"
+    # Indonesia leads this one itself.
+    assert reasons[("workshop-on-biometrics", 1)] == ""
+    assert "Listed through the Regional Support Office, as co-manager" in response.content.decode()
+
+
+def test_rows_of_a_lead_without_bodies_say_nothing_of_why(client, record, member_user):
+    client.force_login(member_user)
+
+    for query in ("lead=ID", "via_bodies=on", "status=in_progress"):
+        response = client.get(f"{REGISTER}?{query}")
+
+        assert set(_reasons(response).values()) == {""}
+        assert "Listed through" not in response.content.decode()
+
+
+def test_a_member_with_two_roles_in_a_body_is_listed_with_both(client, co_chair_user):
+    member, body = MemberFactory(), BodyFactory(name="Test Office")
+    BodyMembershipFactory(member=member, body=body, role=BodyMembership.Role.CO_CHAIR)
+    BodyMembershipFactory(member=member, body=body, role=BodyMembership.Role.CO_MANAGER)
+    # A host does not run the body: its actions are not the member's.
+    BodyMembershipFactory(member=member, body=BodyFactory(name="Hosted Office"), role=BodyMembership.Role.HOST)
+    ActionOwnerFactory(member=None, body=body)
+    client.force_login(co_chair_user)
+
+    response = client.get(f"{REGISTER}?lead={member.code}&via_bodies=on")
+
+    assert [reason for _action, reason in response.context["rows"]] == [
+        "through the Test Office, as co-chair and co-manager"
+    ]
+
+
+@pytest.mark.parametrize("rows", [5, 40])
+def test_register_with_bodies_costs_the_same_queries_for_5_or_40_actions(
+    client, co_chair_user, django_assert_num_queries, rows
+):
+    lead, body = MemberFactory(), BodyFactory()
+    BodyMembershipFactory(member=lead, body=body, role=BodyMembership.Role.CO_MANAGER)
+    for _ in range(rows):
+        ActionOwnerFactory(member=None, body=body, action=ActionFactory(status=Action.Status.PLANNED))
+    client.force_login(co_chair_user)
+    client.get(f"{REGISTER}?lead={lead.code}&via_bodies=on")
+
+    # As test_register_costs_the_same_queries_for_5_or_40_actions with the lists built:
+    # session, user, groups; the chosen lead member; the count; the page of actions; their
+    # owners; the lists' version; and one more, the lead's roles in the bodies it runs
+    # (BodyMembership), read once for the page to say why each row is listed.
+    with django_assert_num_queries(9):
+        response = client.get(f"{REGISTER}?lead={lead.code}&via_bodies=on")
+
+    assert response.context["paginator"].count == rows
+    assert {reason for _action, reason in response.context["rows"]} == {f"through the {body.name}, as co-manager"}
