@@ -96,8 +96,9 @@ def test_refused_status_update_lists_the_error_at_the_top_linked_to_its_field(cl
     page = response.content.decode()
     assert page.count("data-error-summary") == 1
     assert (
-        '<div class="error-summary" role="alert" tabindex="-1" aria-labelledby="form-error-summary-title" '
-        'data-error-summary>\n  <h3 class="error-summary__title" id="form-error-summary-title">There is a problem</h3>'
+        '<div class="error-summary" id="form-error-summary" role="alert" tabindex="-1" '
+        'aria-labelledby="form-error-summary-title" data-error-summary>\n'
+        '  <h3 class="error-summary__title" id="form-error-summary-title">There is a problem</h3>'
     ) in page
     assert _read(page).summary_links == ["#id_progress"]
     assert '<a href="#id_progress">Progress (%): A completed action is 100% done.</a>' in page
