@@ -1,5 +1,7 @@
 """The co-chairs' dashboard and the annual review report: read-only pages over the register."""
 
+import datetime
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -8,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from actions.dashboard import Scope, cached_charts, cached_dashboard, dashboard_cache_key
 from actions.filters import ActionFilter
-from actions.models import Action
+from actions.models import Action, Strategy
 from actions.review import ReviewReport, build_review_report
 from actions.schedule import current_schedule
 from balitrack.lib.csv_export import stream_csv
@@ -50,7 +52,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def review_report(request: HttpRequest, year: int) -> HttpResponse:
     report = _report_or_404(year)
-    return render(request, "actions/review_report.html", {"report": report})
+    context = {
+        "report": report,
+        "review_years": review_years(report.strategy, today=timezone.localdate()),
+        "printed_at": timezone.localtime(),
+    }
+    return render(request, "actions/review_report.html", context)
+
+
+def review_years(strategy: Strategy, *, today: datetime.date) -> list[int]:
+    """The year of every review of the strategy so far, and of the next one: each has a report
+    (the first reads from the endorsement). A dozen or so, one per review interval; reports
+    are found by year, so two reviews in one year are one entry."""
+    years: dict[int, None] = {}
+    number = 1
+    while True:
+        due = strategy.review_due(number)
+        years[due.year] = None
+        if due > today:
+            return list(years)
+        number += 1
 
 
 @require_GET

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 
 import pytest
 import time_machine
@@ -131,7 +132,25 @@ def test_report_on_the_record_shows_the_baseline_at_both_ends(client, record, co
         }
     )
     assert (report.updates_in_period, report.overdue_at_end) == (0, 4)
-    assert "review of 6 August 2015" in response.content.decode()
+    page = response.content.decode()
+    assert "review 1, 6 August 2014 to 6 August 2015</h1>" in page
+    assert "under way" not in page
+
+
+@time_machine.travel(datetime.datetime(2026, 12, 2, 3, tzinfo=datetime.UTC))
+def test_a_review_under_way_says_so_and_every_review_is_a_click_away(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    page = client.get(reverse("dashboard:review", args=[2027])).content.decode()
+
+    assert "review 13, 6 August 2026 to 6 August 2027" in page
+    assert "(under way, as at 2 December 2026)" in page
+    assert "<title>Annual review 2027 (under way) · BaliTrack</title>" in page
+    links = re.findall(r'href="/reports/review/(\d{4})/"', page)
+    assert links == [str(year) for year in range(2015, 2027)]
+    assert '<strong aria-current="page">2027</strong>' in page
+    # Every printed page says where it came from and when.
+    assert "printed 2 December 2026, 10:00 Bangkok time" in page
 
 
 @pytest.mark.parametrize("year", [2014, 2099])
