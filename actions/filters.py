@@ -5,7 +5,7 @@ import datetime
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import django_filters
 from django import forms
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from actions.models import STRATEGY_ORDER, Action, ActionOwner, Initiative, Theme
 from actions.record_version import choices_version
+from balitrack.lib.querystrings import without_empty
 from balitrack.lib.widgets import IsoDateRangeWidget, QuickSelect
 from meetings.models import Decision, Meeting, Pillar
 from members.models import Body, BodyMembership, Member
@@ -81,6 +82,38 @@ def _few_enough_words(text: str) -> None:
             f"Search for at most {SEARCH_MAX_WORDS} different words; this search has {words}. "
             "The filters narrow the list further."
         )
+
+
+# How each parameter reads on its chip above the results: "Lead: Indonesia".
+CHIP_LABELS = {
+    "q": "Search",
+    "lead": "Lead",
+    "owner": "Any part",
+    "status": "Status",
+    "theme": "Theme",
+    "initiative": "Initiative",
+    "pillar": "Pillar",
+    "group": "Group",
+    "meeting": "Mandated at",
+    "target_after": "Target date from",
+    "target_before": "Target date to",
+    "updated_after": "Updated from",
+    "updated_before": "Updated to",
+}
+# A ticked box's chip is its own words.
+CHIP_TICKS = {
+    "via_bodies": "Including the lead's bodies",
+    "overdue": "Overdue only",
+    "stale": "No update for over six months",
+    "new_work": '"New work" only',
+}
+
+
+class Chip(NamedTuple):
+    """One active filter, and the query string of the same list without it."""
+
+    text: str
+    query_without: str
 
 
 # An action's lead or co-lead row as the reason needs it: (member id, body id, body name).
@@ -214,6 +247,36 @@ class ActionFilter(django_filters.FilterSet):
             widget = declared.extra.get("widget")
             if isinstance(widget, QuickSelect):
                 widget.version = version
+
+    def chips(self) -> list[Chip]:
+        """The active filters, one per parameter value (two statuses are two chips), in
+        the order of the URL. Removing one starts again at the first page: the list changed."""
+        given = without_empty(self.data)
+        given.pop("page", None)
+        chips = []
+        for name, values in given.lists():
+            for value in values:
+                if name in CHIP_TICKS:
+                    text = CHIP_TICKS[name]
+                elif name in CHIP_LABELS:
+                    text = f"{CHIP_LABELS[name]}: {self._chip_value(name, value)}"
+                else:
+                    continue  # sort, and anything the register does not read
+                rest = given.copy()
+                rest.setlist(name, [other for other in values if other != value])
+                chips.append(Chip(text, rest.urlencode()))
+        return chips
+
+    def _chip_value(self, name: str, value: str) -> str:
+        """How the chosen value reads: the member's name, not its code; the raw value
+        when the form could not read it, so the user sees what to remove."""
+        if name == "status":
+            return str(Action.Status(value).label) if value in Action.Status.values else value
+        if self.is_valid() and name in self.form.fields and name in self.form.cleaned_data:
+            chosen = self.form.cleaned_data[name]
+            if chosen is not None and not isinstance(chosen, str):
+                return str(chosen)
+        return value
 
     def listed_through(self) -> ListedThrough | None:
         """With a lead and "include bodies", the lead's part in each body it co-chairs or

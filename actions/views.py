@@ -3,7 +3,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +18,7 @@ from actions.models import Action
 from actions.services import ActionChangedMeanwhile, action_record_update
 from balitrack.lib.csv_export import stream_csv
 from balitrack.lib.pagination import IdsFirstPaginator
+from balitrack.lib.querystrings import without_empty
 from members.roles import member_of
 
 # Set once a member's user has been shown their own country's actions.
@@ -57,6 +58,9 @@ class ActionRegisterView(FilterView):
         context["query_without_page"] = query.urlencode()
         query.pop("sort", None)
         context["query_without_sort"] = query.urlencode()
+        # The address to share: this page's, already without empty parameters (see get).
+        context["share_url"] = self.request.build_absolute_uri()
+        context["chips"] = self.filterset.chips()
         context["today"] = timezone.localdate()
         # Each row with why it is listed, from the owners already prefetched for the page.
         through = self.filterset.listed_through()
@@ -138,15 +142,6 @@ def _render_detail(
         "updates": action.updates.all(),
     }
     return render(request, "actions/action_detail.html", context, status=status)
-
-
-def without_empty(query: QueryDict) -> QueryDict:
-    """The parameters of `query` that have a value, in their order."""
-    kept = QueryDict(mutable=True)
-    for name, values in query.lists():
-        if filled := [value for value in values if value.strip()]:
-            kept.setlist(name, filled)
-    return kept
 
 
 def _errors_as_text(errors: Any) -> str:

@@ -375,3 +375,63 @@ def test_register_with_bodies_costs_the_same_queries_for_5_or_40_actions(
 
     assert response.context["paginator"].count == rows
     assert {reason for _action, reason in response.context["rows"]} == {f"through the {body.name}, as co-manager"}
+
+
+def _chips(response) -> list[tuple[str, str]]:
+    return [(chip.text, chip.query_without) for chip in response.context["chips"]]
+
+
+def test_chips_list_exactly_the_active_filters_and_each_removes_only_its_own(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    response = client.get(f"{REGISTER}?lead=ID&via_bodies=on&status=planned&status=in_progress&sort=target&page=1")
+
+    assert _chips(response) == [
+        ("Lead: Indonesia", "via_bodies=on&status=planned&status=in_progress&sort=target"),
+        ("Including the lead's bodies", "lead=ID&status=planned&status=in_progress&sort=target"),
+        ("Status: Planned", "lead=ID&via_bodies=on&status=in_progress&sort=target"),
+        ("Status: In progress", "lead=ID&via_bodies=on&status=planned&sort=target"),
+    ]
+    content = response.content.decode()
+    assert "Filters (4 active)" in content
+    assert (
+        '<a class="chip" href="/actions/?via_bodies=on&amp;status=planned&amp;status=in_progress&amp;sort=target">'
+        '<span class="visually-hidden">Remove filter: </span>Lead: Indonesia' in content
+    )
+
+
+def test_chips_name_what_was_chosen_and_keep_what_could_not_be_read(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    named = client.get(f"{REGISTER}?theme=engagement-opportunities&q=RILON&target_after=2015-01-01&overdue=on")
+    unread = client.get(f"{REGISTER}?lead=XX&status=finished")
+
+    assert [text for text, _query in _chips(named)] == [
+        "Theme: Engagement opportunities – bilateral, regional and other multilateral fora",
+        "Search: RILON",
+        "Target date from: 2015-01-01",
+        "Overdue only",
+    ]
+    assert _chips(unread) == [("Lead: XX", "status=finished"), ("Status: finished", "lead=XX")]
+
+
+def test_a_register_without_filters_shows_no_chips_and_the_last_chip_leads_to_it(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    bare = client.get(REGISTER)
+    one = client.get(f"{REGISTER}?new_work=on")
+
+    assert _chips(bare) == []
+    assert "active)" not in bare.content.decode()
+    assert '<a class="chip" href="/actions/">' in one.content.decode()
+
+
+def test_copy_link_is_a_plain_link_to_this_very_page(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    response = client.get(f"{REGISTER}?lead=ID&sort=-status")
+
+    assert (
+        '<a class="button button--secondary" href="http://testserver/actions/?lead=ID&amp;sort=-status" '
+        'data-copy-link data-copy-status="copy-status">Copy link</a>' in response.content.decode()
+    )

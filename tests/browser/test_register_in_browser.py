@@ -60,3 +60,92 @@ def test_member_sees_no_status_form(page, sign_in, member_user, screenshot):
     expect(page.get_by_role("heading", name="Record a status update")).to_have_count(0)
     expect(page.locator("form[action$='/update-status/']")).to_have_count(0)
     screenshot("action-as-member")
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_on_a_phone_the_first_result_shows_without_scrolling_while_the_filters_are_folded(
+    page, sign_in, member_user, screenshot
+):
+    page.set_viewport_size(PHONE)
+    sign_in(member_user)
+    page.goto(page.url.split("/actions/")[0] + "/actions/?lead=ID&via_bodies=on")
+
+    expect(page.get_by_role("group", name="Status")).to_be_hidden()
+    expect(page.locator("summary")).to_have_text("Filters (2 active)")
+    first = page.locator("tbody tr").first
+    box = first.bounding_box()
+    assert box is not None and box["y"] + min(box["height"], 40) < PHONE["height"]
+    # The page itself never scrolls sideways; the table reflows into cards.
+    assert page.evaluate("document.documentElement.scrollWidth") == PHONE["width"]
+    expect(page.get_by_role("link", name="Remove filter: Lead: Indonesia")).to_be_visible()
+    expect(page.locator("tbody")).to_contain_text("Listed through the Regional Support Office, as co-manager")
+    screenshot("register-390-folded")
+
+    page.locator("summary").click()
+    expect(page.get_by_role("group", name="Status")).to_be_visible()
+    screenshot("register-390-filters-open")
+
+
+def test_on_a_wide_screen_the_filters_are_open_beside_the_results(page, sign_in, member_user, screenshot):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    sign_in(member_user)
+    page.goto(page.url.split("/actions/")[0] + "/actions/?lead=ID&via_bodies=on")
+
+    expect(page.get_by_label("Lead country or organisation")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") == 1280
+    screenshot("register-1280")
+
+
+def test_removing_a_chip_drops_that_filter_only(page, sign_in, member_user):
+    sign_in(member_user)
+    page.goto(page.url.split("/actions/")[0] + "/actions/?lead=ID&via_bodies=on&status=in_progress")
+    expect(page.get_by_role("heading", name="2 actions")).to_be_visible()
+
+    page.get_by_role("link", name="Remove filter: Status: In progress").click()
+
+    expect(page).to_have_url(re.compile(r"/actions/\?lead=ID&via_bodies=on$"))
+    expect(page.get_by_role("heading", name="20 actions")).to_be_visible()
+
+
+def test_the_submitted_form_gives_a_short_link_and_the_copied_link_reproduces_the_filter(
+    page, context, sign_in, member_user
+):
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    sign_in(member_user)
+    page.get_by_label("Lead country or organisation").select_option(label="New Zealand")
+    page.get_by_label("Planned").check()
+    page.get_by_role("button", name="Apply filters").click()
+    expect(page).to_have_url(re.compile(r"/actions/\?lead=NZ&status=planned$"))
+    rows = page.locator("tbody tr").all_inner_texts()
+
+    page.get_by_role("link", name="Copy link").click()
+
+    expect(page.locator("#copy-status")).to_have_text("Link copied")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.url
+    other = context.new_page()
+    other.goto(copied)
+    expect(other.locator("tbody tr")).to_have_count(len(rows))
+    assert other.locator("tbody tr").all_inner_texts() == rows
+
+
+def test_skip_to_results_brings_the_first_result_within_a_dozen_keys(page, sign_in, member_user):
+    sign_in(member_user)
+    # Keys pressed while the sign-in still redirects would land on the page before.
+    expect(page.get_by_role("heading", name="1 action")).to_be_visible()
+
+    # The page's "Skip to content", then the register's own first link.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#main")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to results")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#results")).to_be_focused()
+    # Copy link, Download CSV, the one chip (lead=ID), the five sortable headers, then the row.
+    for _ in range(9):
+        page.keyboard.press("Tab")
+
+    expect(page.locator(":focus")).to_have_attribute("href", re.compile(r"^/actions/\d+/$"))
