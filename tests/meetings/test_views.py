@@ -258,11 +258,21 @@ def test_meeting_page_puts_the_statement_before_the_documents_adopted_with_it(cl
     ]
 
 
-def test_meeting_page_queries_do_not_grow_with_the_record(client, member_user, django_assert_num_queries):
+@pytest.mark.parametrize(
+    ("persona", "queries"),
+    [
+        ("member_user", 12),
+        # The same and, for the Edit in admin links of the meeting and each paragraph,
+        # 13 the user's permissions and 14 their groups' permissions, once for all the
+        # links; asked only of staff (the admin lets no one else in).
+        ("secretariat_user", 14),
+    ],
+)
+def test_meeting_page_queries_do_not_grow_with_the_record(client, request, django_assert_num_queries, persona, queries):
     meeting = MeetingFactory(
         slug="test-meeting-page", forum=ForumFactory(), body=BodyFactory(), country=MemberFactory()
     )
-    client.force_login(member_user)
+    client.force_login(request.getfixturevalue(persona))
 
     def add_rows(count: int) -> None:
         for role in MeetingParticipation.Role:
@@ -283,10 +293,10 @@ def test_meeting_page_queries_do_not_grow_with_the_record(client, member_user, d
     # 9 bodies and 10 meetings the decisions name, 11 the actions they mandate with their
     # initiatives, 12 decisions of other meetings mentioning it, with their documents and meetings.
     add_rows(1)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(queries):
         small = client.get("/meetings/test-meeting-page/")
     add_rows(3)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(queries):
         large = client.get("/meetings/test-meeting-page/")
 
     # One document with one paragraph, then three more documents of three paragraphs each.
