@@ -5,7 +5,12 @@
 // Filters fold on a phone so the results come first; a wider screen has room for them
 // beside the results, so they open there.
 const fold = document.querySelector("[data-filters-fold]");
-if (fold && window.matchMedia("(min-width: 601px)").matches) fold.open = true;
+const wide = window.matchMedia("(min-width: 601px)");
+if (fold && wide.matches) fold.open = true;
+// A phone turned sideways or a window widened gets them too; narrowing leaves them as they are.
+wide.addEventListener("change", (change) => {
+  if (fold && change.matches) fold.open = true;
+});
 
 document.addEventListener("click", async (event) => {
   const link = event.target.closest("[data-copy-link]");

@@ -435,3 +435,13 @@ def test_copy_link_is_a_plain_link_to_this_very_page(client, record, co_chair_us
         '<a class="button button--secondary" href="http://testserver/actions/?lead=ID&amp;sort=-status" '
         'data-copy-link data-copy-status="copy-status">Copy link</a>' in response.content.decode()
     )
+
+
+def test_filters_are_folded_unless_one_could_not_be_read(client, co_chair_user):
+    client.force_login(co_chair_user)
+
+    plain = client.get(f"{REGISTER}?status=planned").content.decode()
+    refused = client.get(f"{REGISTER}?status=finished").content.decode()
+
+    assert '<details class="filters-fold" data-filters-fold>' in plain
+    assert '<details class="filters-fold" data-filters-fold open>' in refused

@@ -149,3 +149,14 @@ def test_skip_to_results_brings_the_first_result_within_a_dozen_keys(page, sign_
         page.keyboard.press("Tab")
 
     expect(page.locator(":focus")).to_have_attribute("href", re.compile(r"^/actions/\d+/$"))
+
+
+def test_widening_the_window_opens_the_folded_filters(page, sign_in, member_user):
+    page.set_viewport_size(PHONE)
+    sign_in(member_user)
+    expect(page.get_by_role("heading", name="1 action")).to_be_visible()
+    expect(page.get_by_role("group", name="Status")).to_be_hidden()
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    expect(page.get_by_role("group", name="Status")).to_be_visible()
