@@ -18,7 +18,7 @@ from tests.factories import ActionFactory, BodyFactory, DecisionFactory, Documen
 pytestmark = pytest.mark.django_db
 
 LINK = re.compile(
-    r'<p class="admin-edit"><a href="([^"]+)">Edit in admin(?:<span class="visually-hidden">: ([^<]+)</span>)?</a></p>'
+    r'<p class="admin-edit"><a href="([^"]+)"(?: aria-label="Edit in admin: ([^"]+)")?>Edit in admin</a></p>'
 )
 
 
