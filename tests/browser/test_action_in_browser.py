@@ -71,7 +71,11 @@ def test_saving_with_nothing_changed_is_refused_and_an_over_long_note_is_counted
     expect(page.locator("#id_note_count")).to_have_text(re.compile(r"^5,249 of 5,000 characters$"))
     page.get_by_role("button", name="Record update").click()
 
-    expect(page.get_by_text("A note can be at most 5,000 characters; this one has 5,249.")).to_be_visible()
+    # Said twice: under the box, and in the summary at the top of the form, linked to the box.
+    expect(page.locator("#id_note_error")).to_contain_text(
+        "A note can be at most 5,000 characters; this one has 5,249."
+    )
+    expect(page.locator("[data-error-summary]").get_by_role("link")).to_have_attribute("href", "#id_note")
     expect(page.get_by_label("Note", exact=True)).to_have_value(note)
     assert action.updates.count() == 1
     screenshot("action-note-too-long")
