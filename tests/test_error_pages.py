@@ -43,7 +43,7 @@ def test_a_bug_is_a_plain_500_without_details(co_chair_user):
     client.force_login(co_chair_user)
 
     with mock.patch("actions.views.ActionRegisterView.get_queryset", side_effect=ValueError("secret detail")):
-        response = client.get("/actions/?all")
+        response = client.get("/actions/?sort=theme")
 
     assert response.status_code == 500
     assert "secret detail" not in response.content.decode()
@@ -58,7 +58,7 @@ def test_a_value_the_database_refuses_is_a_500_not_an_outage(co_chair_user):
         "actions.views.ActionRegisterView.get_queryset",
         side_effect=DataError("value too long for type character varying(255)"),
     ):
-        response = client.get("/actions/?all")
+        response = client.get("/actions/?sort=theme")
 
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()

@@ -58,7 +58,7 @@ MATRIX = {
         dict.fromkeys(ROLES, 200),  # an expired link says so, whatever is posted
     ),
     "password_reset_complete": (lambda: reverse("password_reset_complete"), dict.fromkeys(ROLES, 200), None),
-    "actions:register": (lambda: reverse("actions:register") + "?all", {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
+    "actions:register": (lambda: reverse("actions:register") + "?sort=theme", {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
     "actions:export": (lambda: reverse("actions:export"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
     "actions:detail": (lambda: Action.objects.get().get_absolute_url(), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
     "actions:update-status": (

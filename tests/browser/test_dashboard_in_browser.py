@@ -27,7 +27,7 @@ def test_co_chair_lands_on_the_dashboard_and_a_segment_lists_its_actions(page, s
 def test_review_report_prints_to_pdf(page, sign_in, co_chair_user, tmp_path):
     sign_in(co_chair_user)
     page.goto(page.url.replace("/dashboard/", "/reports/review/2015/"))
-    expect(page.get_by_role("heading", name=re.compile("review of 6 August 2015"))).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("review 1, 6 August 2014 to 6 August 2015"))).to_be_visible()
 
     page.emulate_media(media="print")
     pdf = page.pdf(format="A4", prefer_css_page_size=True)
