@@ -72,13 +72,6 @@ class Strategy(models.Model):
             number += 1
         return self.review_due(number)
 
-    def last_review_due(self, today: datetime.date) -> datetime.date:
-        """The latest review date on or before `today` (the endorsement, before the first review)."""
-        number = 0
-        while self.review_due(number + 1) <= today:
-            number += 1
-        return self.review_due(number)
-
     def review_period(self, year: int) -> tuple[datetime.date, datetime.date] | None:
         """The period the review falling due in `year` looks back on: from the review before
         it (or the endorsement) to it. None when no review falls due that year."""
