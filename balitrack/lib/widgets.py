@@ -38,9 +38,26 @@ class IsoDateInput(forms.DateInput):
 class IsoDateRangeWidget(DateRangeWidget):
     """A filter's "from … to …" pair of date pickers, each showing its value (IsoDateInput)."""
 
+    # Each box is labelled by its end of the range; the fieldset's legend names the range.
+    ENDS = ("from", "to")
+
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         # RangeWidget's own __init__ would make two text boxes.
         super(RangeWidget, self).__init__((IsoDateInput, IsoDateInput), attrs)
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        subwidgets = self.get_context(name, value, attrs)["widget"]["subwidgets"]
+        return mark_safe(
+            "".join(
+                format_html(
+                    '<span class="date-range__end"><label for="{}">{}</label> {}</span>',
+                    subwidget["attrs"].get("id", ""),
+                    end,
+                    self._render(subwidget["template_name"], {"widget": subwidget}, renderer),
+                )
+                for end, subwidget in zip(self.ENDS, subwidgets, strict=True)
+            )
+        )
 
 
 class QuickSelect(forms.Select):

@@ -94,9 +94,9 @@ def test_meeting_list_shows_the_date_as_the_record_writes_it(client, co_chair_us
 
     response = client.get("/meetings/")
 
-    assert "<td>first half of 2014</td>" in response.text
-    assert "<td>26 May 2014</td>" in response.text
-    assert '<td><span class="meta">not dated</span></td>' in response.text
+    assert '<td data-label="Date">first half of 2014</td>' in response.text
+    assert '<td data-label="Date">26 May 2014</td>' in response.text
+    assert '<td data-label="Date"><span class="meta">not dated</span></td>' in response.text
 
 
 def test_meeting_list_counts_the_decisions_of_all_documents(client, co_chair_user):

@@ -102,8 +102,8 @@ def test_members_list_shows_each_member_with_its_seats_one_tag_per_forum(client,
     response = client.get("/members/")
 
     row = re.search(r'<a href="/members/TAU/">Test Australia</a>.*?</tr>', response.text, re.S).group(0)
-    assert "<td>TAU</td>" in row
-    assert "<td>Country</td>" in row
+    assert '<td data-label="Code">TAU</td>' in row
+    assert '<td data-label="Kind">Country</td>' in row
     assert re.findall(r'<a class="tag" href="(.*?)">(.*?)</a>', row) == [
         ("/members/?forum=TBP", "Test Bali Process · member, co-chair"),
         ("/members/?forum=TAHG", "Test Ad Hoc Group"),
@@ -366,8 +366,8 @@ def test_groups_list_shows_who_runs_each_body(client, member_user):
     response = client.get("/groups/")
 
     row = re.search(r'<a href="/groups/TWG/">Test Working Group</a>.*?</tr>', response.text, re.S).group(0)
-    assert "<td>Working group</td>" in row
-    assert "<td>Terms of reference endorsed</td>" in row
+    assert '<td data-label="Kind">Working group</td>' in row
+    assert '<td data-label="Status">Terms of reference endorsed</td>' in row
     assert re.findall(r'href="(/members/[^"]+)"', row) == ["/members/TNZ/", "/members/TLK/", "/members/?forum=TAHG"]
     assert '<span class="meta">Co-chairs:</span> <a href="/members/TNZ/">Test New Zealand</a>, ' in row
 
