@@ -18,6 +18,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 
 
 class _ReadableValuesOnly:
@@ -87,8 +88,21 @@ class RecordAdmin(_SafeAutocomplete, admin.ModelAdmin):  # type: ignore[type-arg
     pass
 
 
+class LabelledRowsFormSet(BaseInlineFormSet):  # type: ignore[type-arg]
+    """A tabular inline's boxes, each named for a screen reader: the table shows a field's
+    label once, in the column's header, which names no box; the row number tells rows apart."""
+
+    def add_fields(self, form: forms.BaseForm, index: int | None) -> None:
+        super().add_fields(form, index)
+        row = "new row" if index is None else f"row {index + 1}"
+        for field in form.fields.values():
+            # A relation's widget is wrapped (the add and change links): the inner one renders.
+            widget = getattr(field.widget, "widget", None) or field.widget
+            widget.attrs.setdefault("aria-label", f"{field.label} ({row})")
+
+
 class RecordTabularInline(_SafeAutocomplete, admin.TabularInline):  # type: ignore[type-arg]
-    pass
+    formset = LabelledRowsFormSet
 
 
 class RecordStackedInline(_SafeAutocomplete, admin.StackedInline):  # type: ignore[type-arg]
