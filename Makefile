@@ -30,11 +30,18 @@ run: setup
 worker: $(VENV)/.installed
 	$(BIN)/celery -A balitrack worker --beat --loglevel=INFO
 
+# The browser tests' accessibility check runs axe-core, an npm package pinned in
+# package-lock.json. Where npm is missing those tests are skipped, saying so; CI has npm.
+NPM := $(shell command -v npm 2>/dev/null)
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 # The suite in parallel, one process per core (each with its own test database), then the
 # few tests marked `alone` (they pause or cut a shared service) by themselves. With
 # JUNIT=path/name each pass writes path/name-parallel.xml and path/name-alone.xml.
 TEST_WORKERS ?= auto
-test: $(VENV)/.installed
+test: $(VENV)/.installed $(if $(NPM),node_modules/.installed)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not alone" $(if $(JUNIT),--junitxml=$(JUNIT)-parallel.xml) $(PYTEST_ARGS)
 	$(BIN)/python -m pytest -m alone $(if $(JUNIT),--junitxml=$(JUNIT)-alone.xml) $(PYTEST_ARGS)
 
