@@ -16,13 +16,15 @@ Numbers are kept as printed, without their full stop or brackets ("4", "b", "iii
   does not end the paragraph, so the Jakarta Declaration's "A. Prevention" ... "- a."
   stay sub-items of paragraph 10. A list inside a list is flattened: "(a)" and the
   "(i)" under it are both sub-items of the paragraph.
-- On a wrapped line (one not after a blank line) a marker starts a new part only if it
-  continues its sequence (4 after 3, b after a, ii after i; a list's first item a or i)
-  or the line before ends a clause (. ; : ! ? , "and", "or"); otherwise it is part of
-  the text, so a wrapped "2014. The Meeting ..." stays in its paragraph. A marker
-  after a blank line always starts a part; a bullet always does.
-- i, v and x straight after h, u and w are letters; any other i starts a roman list,
-  and a lone v, x, l, c, d or m is a letter unless a roman list is under way.
+- On a wrapped line (one not after a blank line) a number or letter starts a new part
+  only if it continues its sequence (4 after 3, b after a, ii after i; a or i as a
+  paragraph's first sub-item) or the line before ends a clause (. ; : ! ? , "and",
+  "or"); otherwise it is part of the text, so a wrapped "140. They encouraged ..."
+  stays in its paragraph. A list inside a list always needs the clause ended ("as
+  follows:"). After a blank line a marker always starts a part; a bullet always does.
+- i, v and x straight after h, u and w are letters (the sequence goes on); any other i
+  starts a roman list, and a lone v, x, l, c, d or m is a letter unless a roman list is
+  under way.
 
 Headings. Their text keeps its numeral ("I. Decisions and Recommendations"); their
 number is the numeral or capital letter as printed ("I", "A"), else None:
@@ -71,6 +73,8 @@ MAX_LONE_HEADING_LENGTH = 80
 
 
 class Level(StrEnum):
+    """What a part is; the values are the ``level`` of ``import_statement --json``."""
+
     HEADING = "heading"
     PARAGRAPH = "paragraph"
     SUBITEM = "subitem"
@@ -91,12 +95,14 @@ class StatementTextError(ValueError):
     """The pasted text cannot be read as a statement; the message tells the officer why."""
 
 
-Kind = Literal["letter", "roman"]
+_Kind = Literal["letter", "roman"]
 
 # \uf0b7 is Word's Symbol-font bullet, as it arrives when a list is pasted from Word.
 _BULLET = "[-–—•*●▪◦\uf0b7]"
 _PARAGRAPH = re.compile(r"(\d{1,3})[.)](?:\s+(.*))?")
-_SUBITEM = re.compile(rf"(?:{_BULLET}\s+)?(?:\(([a-z]|[ivxlcdm]+)\)|([a-z]|[ivxlcdm]+)[.)])(?:\s+(.*))?")
+_SUBITEM = re.compile(
+    rf"(?P<bullet>{_BULLET}\s+)?(?:\((?P<bracketed>[a-z]|[ivxlcdm]+)\)|(?P<plain>[a-z]|[ivxlcdm]+)[.)])(?:\s+(?P<text>.*))?"
+)
 _BULLETED = re.compile(rf"{_BULLET}\s+(.*)")
 _NUMBERED_HEADING = re.compile(r"([IVXLC]+|[A-Z])\.\s+[A-Z0-9].*")
 _PAGE_NUMBER = re.compile(
@@ -180,10 +186,33 @@ def _blocks(text: str) -> list[list[str]]:
 
 @dataclass
 class _Draft:
+    """A part being read. Its lines are kept as pieces and joined once, at the end: joining them
+    line by line would copy a long paragraph once per line (minutes for 300,000 characters)."""
+
     level: Level
     number: str | None
     parent: str | None
-    text: str
+    pieces: list[str]
+
+    @property
+    def text(self) -> str:
+        return "".join(self.pieces)
+
+    @property
+    def last_line(self) -> str:
+        return self.pieces[-1]
+
+    def add(self, line: str) -> None:
+        """The next line of this part: after one space, or straight after a hyphen at the end of a word."""
+        last = self.last_line
+        if not last:  # a marker alone on its line, its text on the next
+            self.pieces[-1] = line
+        elif last[-1] in "-\u00ad" and last[-2:-1].isalnum():
+            if line[0].islower() or last[-1] == "\u00ad":
+                self.pieces[-1] = last[:-1]
+            self.pieces.append(line)
+        else:
+            self.pieces += [" ", line]
 
 
 class _Splitter:
@@ -193,7 +222,7 @@ class _Splitter:
         self.drafts: list[_Draft] = []
         self.paragraph: _Draft | None = None  # the paragraph a sub-item belongs to
         self.last_number = 0  # of the last numbered paragraph, for the sequence
-        self.last_subitem: tuple[Kind, str] | None = None  # in self.paragraph, for the sequence
+        self.last_subitem: tuple[_Kind, str] | None = None  # in self.paragraph, for the sequence
 
     def read(self, blocks: list[list[str]]) -> list[_Draft]:
         for index, block in enumerate(blocks):
@@ -215,19 +244,24 @@ class _Splitter:
             self._start_paragraph(paragraph[1], paragraph[2] or "")
             return
         if subitem := _SUBITEM.fullmatch(line):
-            token = subitem[1] or subitem[2]
+            token = subitem["bracketed"] or subitem["plain"]
             kind = _subitem_kind(token, self.last_subitem)
-            if kind and (previous is None or _continues(kind, token, self.last_subitem) or _ends_clause(previous)):
+            if kind and (
+                previous is None
+                or subitem["bullet"]
+                or _continues(kind, token, self.last_subitem)
+                or _ends_clause(previous)
+            ):
                 self.last_subitem = (kind, token)
-                self._start(Level.SUBITEM, token, subitem[3] or "")
+                self._start(Level.SUBITEM, token, subitem["text"] or "")
                 return
         if bullet := _BULLETED.fullmatch(line):
             self._start(Level.SUBITEM, None, bullet[1])
             return
         last = self.drafts[-1] if self.drafts else None
         if last is not None and previous is not None:  # a wrapped line
-            if last.level is not Level.HEADING or _continues_heading(last.text, line):
-                last.text = _join(last.text, line)
+            if last.level is not Level.HEADING or _continues_heading(last, line):
+                last.add(line)
             else:
                 self._start_paragraph(None, line)
         elif _is_capitals_title(line):
@@ -235,9 +269,9 @@ class _Splitter:
         elif (
             last is not None
             and last.level is not Level.HEADING
-            and (line[0].islower() or not _ends_sentence(last.text))
+            and (line[0].islower() or not _ends_sentence(last.last_line))
         ):
-            last.text = _join(last.text, line)  # a part broken by a page break
+            last.add(line)  # a part broken by a page break
         elif alone and before_paragraph and _is_lone_heading(line):
             self._start(Level.HEADING, None, line)
         else:
@@ -247,23 +281,12 @@ class _Splitter:
         parent = None
         if level is Level.SUBITEM and self.paragraph is not None:
             parent = self.paragraph.number
-        self.drafts.append(_Draft(level=level, number=number, parent=parent, text=text))
+        self.drafts.append(_Draft(level=level, number=number, parent=parent, pieces=[text]))
 
     def _start_paragraph(self, number: str | None, text: str) -> None:
         self._start(Level.PARAGRAPH, number, text)
         self.paragraph = self.drafts[-1]
         self.last_subitem = None
-
-
-def _join(text: str, line: str) -> str:
-    """``text`` followed by the next line of its part."""
-    if not text:  # a marker alone on its line, its text on the next
-        return line
-    if re.search(r"\w[-\u00ad]\Z", text):
-        if line[0].islower() or text.endswith("\u00ad"):
-            return text[:-1] + line
-        return text + line
-    return f"{text} {line}"
 
 
 def _ends_sentence(text: str) -> bool:
@@ -290,10 +313,11 @@ def _is_lone_heading(line: str) -> bool:
     )
 
 
-def _continues_heading(heading: str, line: str) -> bool:
-    if heading.isupper():
+def _continues_heading(heading: _Draft, line: str) -> bool:
+    if heading.pieces[0].isupper():  # its first line says what kind of heading it is
         return _is_capitals_title(line)
-    return heading.endswith((",", "-")) or heading.rsplit(None, 1)[-1].lower() in _UNFINISHED_TITLE
+    last = heading.last_line
+    return last.endswith((",", "-")) or last.rsplit(None, 1)[-1].lower() in _UNFINISHED_TITLE
 
 
 def _is_numeral(numeral: str) -> bool:
@@ -308,7 +332,7 @@ def _roman_value(token: str) -> int | None:
     return sum(-value if value < after else value for value, after in zip(values, [*values[1:], 0], strict=True))
 
 
-def _subitem_kind(token: str, previous: tuple[Kind, str] | None) -> Kind | None:
+def _subitem_kind(token: str, previous: tuple[_Kind, str] | None) -> _Kind | None:
     """Whether a sub-item's marker is a letter or a roman numeral, read against the sub-item before it."""
     if previous is not None and previous[0] == "letter" and len(token) == 1 and ord(token) == ord(previous[1]) + 1:
         return "letter"  # i after h, v after u, x after w: the next letter
@@ -319,7 +343,7 @@ def _subitem_kind(token: str, previous: tuple[Kind, str] | None) -> Kind | None:
     return "letter" if len(token) == 1 else None
 
 
-def _continues(kind: Kind, token: str, previous: tuple[Kind, str] | None) -> bool:
+def _continues(kind: _Kind, token: str, previous: tuple[_Kind, str] | None) -> bool:
     """Whether the marker is the next of its list (or begins a list), as a wrapped line's marker must be."""
     if previous is None:
         return token in {"a", "i"}
