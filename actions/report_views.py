@@ -1,7 +1,5 @@
 """The co-chairs' dashboard and the annual review report: read-only pages over the register."""
 
-import datetime
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -10,9 +8,9 @@ from django.views.decorators.http import require_GET
 
 from actions.dashboard import Scope, cached_charts, cached_dashboard, dashboard_cache_key
 from actions.filters import ActionFilter
-from actions.models import Action, Strategy
+from actions.models import Action
 from actions.review import ReviewReport, build_review_report
-from actions.schedule import current_schedule
+from actions.schedule import current_schedule, review_years
 from balitrack.lib.csv_export import stream_csv
 from members.roles import Role, has_role
 
@@ -58,20 +56,6 @@ def review_report(request: HttpRequest, year: int) -> HttpResponse:
         "printed_at": timezone.localtime(),
     }
     return render(request, "actions/review_report.html", context)
-
-
-def review_years(strategy: Strategy, *, today: datetime.date) -> list[int]:
-    """The year of every review of the strategy so far, and of the next one: each has a report
-    (the first reads from the endorsement). A dozen or so, one per review interval; reports
-    are found by year, so two reviews in one year are one entry."""
-    years: dict[int, None] = {}
-    number = 1
-    while True:
-        due = strategy.review_due(number)
-        years[due.year] = None
-        if due > today:
-            return list(years)
-        number += 1
 
 
 @require_GET

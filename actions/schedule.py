@@ -149,6 +149,21 @@ def held_by(held_on: datetime.date | None, today: datetime.date) -> bool:
     return held_on is not None and held_on <= today
 
 
+def review_years(strategy: Strategy, *, today: datetime.date) -> list[int]:
+    """The year of every review of the strategy so far, and of the next one: each has a report
+    (the first reads from the endorsement) and a period the dashboard's changes can show. A
+    dozen or so, one per review interval; reports are found by year, so two reviews in one
+    year are one entry."""
+    years: dict[int, None] = {}
+    number = 1
+    while True:
+        due = strategy.review_due(number)
+        years[due.year] = None
+        if due > today:
+            return list(years)
+        number += 1
+
+
 def reminder_window_days() -> int:
     """How far ahead the first reminder of a review goes out: a review comes round then."""
     return max(settings.REMINDER_OFFSETS_DAYS, default=0)
