@@ -79,15 +79,17 @@ class Bar:
     segments: list[Segment]
 
     @property
-    def cells(self) -> list[Segment | None]:
-        """The segments in the table's columns, one per status, None where it has none."""
+    def cells(self) -> list[tuple[str, Segment | None]]:
+        """The table's columns, one per status: its label, and the segment (None where it has none)."""
         by_status = {segment.status: segment for segment in self.segments}
-        return [by_status.get(status) for status in Action.Status.values]
+        return [(label, by_status.get(status)) for status, label in Action.Status.choices]
 
 
 @dataclass
 class Dashboard:
     total: int
+    # The mean of the actions' progress, in whole per cent.
+    average_progress: int
     by_status: list[Figure]
     completed_percent: int
     completed_url: str
@@ -210,6 +212,7 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
 
     return Dashboard(
         total=total,
+        average_progress=round(headline["average"] or 0),
         by_status=[
             Figure(label, status_counts.get(status, 0), scope.register_url(status=status), key=status)
             for status, label in Action.Status.choices

@@ -86,6 +86,28 @@ def test_headline_figures_match_the_record_counted_by_hand(client, record, co_ch
 
 
 @time_machine.travel(TODAY, tick=False)
+def test_charts_are_named_figures_of_links_after_their_key_with_average_progress_in_words(
+    client, record, co_chair_user
+):
+    client.force_login(co_chair_user)
+
+    response = client.get(DASHBOARD)
+
+    html = response.text
+    # Links nested in an image role were axe's nested-interactive: no image role is left.
+    assert 'role="img"' not in html
+    assert html.count('<figure class="card chart" aria-labelledby=') == 4
+    assert html.index('id="chart-key"') < html.index("<figure")
+    # Only the two completed actions have progress: 200 / 31.
+    assert response.context["board"].average_progress == 6
+    assert '<span class="figure__n">6%</span> average progress of the 31 actions' in html
+    board = response.context["board"]
+    bars = [len(chart) for chart in (board.by_theme, board.by_pillar, board.by_lead, board.by_body)]
+    # Beside each bar: 12 themes, 4 pillars, 7 leads, 6 bodies.
+    assert (bars, html.count('<span class="bar__progress">Average progress ')) == ([12, 4, 7, 6], 29)
+
+
+@time_machine.travel(TODAY, tick=False)
 def test_every_figure_bar_and_segment_links_to_exactly_its_actions(client, record, co_chair_user):
     client.force_login(co_chair_user)
     board = client.get(DASHBOARD).context["board"]

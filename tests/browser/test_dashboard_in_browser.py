@@ -1,19 +1,48 @@
-"""A co-chair's morning: sign in, read the dashboard, click a figure, get its actions."""
+"""A co-chair's morning: sign in, read the dashboard, click a figure, get its actions. At 1280 px
+and on a 390 px phone."""
 
 import re
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+WIDTHS = [1280, 390]
 
-def test_co_chair_lands_on_the_dashboard_and_a_segment_lists_its_actions(page, sign_in, co_chair_user, screenshot):
+
+def _box(page: Page, selector: str) -> list[dict[str, float]]:
+    return page.eval_on_selector_all(
+        selector, "nodes => nodes.map(n => { const r = n.getBoundingClientRect(); return {w: r.width, h: r.height}; })"
+    )
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_co_chair_reads_the_charts_and_a_segment_lists_its_actions(page, sign_in, co_chair_user, screenshot, width):
+    page.set_viewport_size({"width": width, "height": 900})
     sign_in(co_chair_user)
 
     expect(page).to_have_url(re.compile(r"/dashboard/$"))
     expect(page.get_by_role("heading", name="Where the strategy stands")).to_be_visible()
-    screenshot("dashboard-co-chair")
+    # Each chart is a figure named by its heading, and says what it counts.
+    expect(page.get_by_role("figure", name="By theme")).to_contain_text("The actions under each theme of the strategy.")
+    expect(page.get_by_role("figure")).to_have_count(4)
+    # No link inside an image: each part of a bar is a link of its own, named in full.
+    expect(page.locator("[role=img] a")).to_have_count(0)
+    # The key comes before the first chart.
+    key, first_chart = page.locator("#chart-key"), page.get_by_role("figure").first
+    assert key.bounding_box()["y"] < first_chart.bounding_box()["y"]
+    # Average progress is said in words wherever it is shown.
+    expect(page.locator(".figures")).to_contain_text("average progress of the 31 actions")
+    pillars = page.get_by_role("figure", name="By Jakarta Declaration pillar")
+    prosecution = pillars.locator(".bar").filter(has=page.get_by_role("link", name="Prosecution", exact=True))
+    expect(prosecution.locator(".bar__progress")).to_have_text("Average progress 25%")
+    # Every part of every bar is a target of 24 by 24 px at least.
+    segments = _box(page, ".seg")
+    # One per status present in a bar: 53 across the record's four charts.
+    assert len(segments) == 53
+    assert min(min(box["w"], box["h"]) for box in segments) >= 24
+    screenshot(f"dashboard-co-chair-{width}")
 
     segment = page.get_by_role("link", name="Protection: 4 planned")
     segment.click()
@@ -21,7 +50,32 @@ def test_co_chair_lands_on_the_dashboard_and_a_segment_lists_its_actions(page, s
     expect(page).to_have_url(re.compile(r"/actions/\?pillar=protection&status=planned$"))
     expect(page.get_by_role("heading", name="4 actions")).to_be_visible()
     expect(page.locator("tbody tr")).to_have_count(4)
-    screenshot("register-from-dashboard-segment")
+    screenshot(f"register-from-dashboard-segment-{width}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_table_of_a_half_width_chart_is_whole_without_sideways_scrolling(
+    page, sign_in, co_chair_user, screenshot, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(co_chair_user)
+    chart = page.get_by_role("figure", name="By Jakarta Declaration pillar")
+
+    chart.get_by_text("The same figures as a table").click()
+
+    table = chart.get_by_role("table")
+    expect(table.get_by_role("row")).to_have_count(5)
+    # Reflowed, the rows and cells are still a table's, each cell named by its column.
+    protection = table.get_by_role("row", name=re.compile("^Protection"))
+    expect(protection.get_by_role("cell", name="Planned: 4")).to_be_visible()
+    expect(protection.get_by_role("cell", name="Discontinued: 0")).to_be_visible()
+    expect(protection.get_by_role("cell", name="Average progress: 0%")).to_be_visible()
+    # Nothing cut off: the table is no wider than its card, nor the page than the screen.
+    table_width, room = table.evaluate("t => [t.scrollWidth, t.closest('figure').clientWidth]")
+    assert table_width <= room
+    assert page.evaluate("document.documentElement.scrollWidth") == width
+    table.scroll_into_view_if_needed()
+    screenshot(f"dashboard-chart-table-{width}")
 
 
 def test_review_report_prints_to_pdf(page, sign_in, co_chair_user, tmp_path):
