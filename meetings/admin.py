@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from balitrack.lib.admin import RecordAdmin, RecordTabularInline
-from meetings.models import Decision, Document, Meeting, MeetingParticipation, Pillar
+from meetings.models import Decision, Document, Lineage, Meeting, MeetingParticipation, Pillar
 
 
 @admin.register(Pillar)
@@ -13,8 +13,8 @@ class PillarAdmin(RecordAdmin):
 class MeetingParticipationInline(RecordTabularInline):
     model = MeetingParticipation
     extra = 0
-    autocomplete_fields = ["member"]
-    fields = ["member", "role", "notes"]
+    autocomplete_fields = ["member", "body"]
+    fields = ["member", "body", "role", "notes"]
 
 
 class DocumentInline(RecordTabularInline):
@@ -38,7 +38,7 @@ class MeetingAdmin(RecordAdmin):
 class DecisionInline(RecordTabularInline):
     model = Decision
     extra = 0
-    fields = ["number", "position", "section", "verb", "pillar"]
+    fields = ["number", "level", "position", "section", "verb", "pillar"]
     show_change_link = True
 
 
@@ -48,24 +48,38 @@ class DocumentAdmin(RecordAdmin):
     list_filter = ["kind"]
     search_fields = ["title", "slug"]
     list_select_related = ["meeting"]
-    autocomplete_fields = ["meeting"]
+    autocomplete_fields = ["meeting", "other_meetings", "attached_to"]
     inlines = [DecisionInline]
+
+
+class LineageInline(RecordTabularInline):
+    model = Lineage
+    fk_name = "decision"
+    extra = 0
+    autocomplete_fields = ["earlier_decision", "earlier_document"]
+    fields = ["kind", "earlier_decision", "earlier_document", "notes"]
+    verbose_name = "link to an earlier text"
+    verbose_name_plural = "links to earlier texts (lineage)"
 
 
 @admin.register(Decision)
 class DecisionAdmin(RecordAdmin):
-    list_display = ["number", "document", "meeting", "verb", "pillar", "excerpt"]
+    list_display = ["number", "level", "document", "meeting", "verb", "pillar", "excerpt"]
     list_display_links = ["number"]
-    list_filter = ["document", "verb", "pillar"]
+    list_filter = ["document", "level", "verb", "pillar"]
     search_fields = ["text", "number", "document__title"]
     list_select_related = ["document__meeting", "pillar"]
-    autocomplete_fields = ["document", "members", "forums", "bodies", "meetings", "bodies_established"]
+    autocomplete_fields = ["document", "parent", "members", "forums", "bodies", "meetings", "bodies_established"]
+    inlines = [LineageInline]
     filter_horizontal = ["forum_memberships"]
     readonly_fields = ["meeting"]
     fields = [
         "document",
         "meeting",
         "number",
+        "numbered",
+        "level",
+        "parent",
         "position",
         "section",
         "verb",

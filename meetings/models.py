@@ -1,6 +1,8 @@
 """What the Bali Process met about and decided: meetings, the documents they
 adopted, and the numbered decisions in those documents."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -113,6 +115,13 @@ class Meeting(models.Model):
         related_name="meetings_held_in",
     )
     notes = models.TextField(blank=True, help_text="Ambiguities in the record and how they were read.")
+    delegates = models.PositiveIntegerField(
+        null=True, blank=True, help_text='Delegates who attended, as the statement counts them ("303 delegates").'
+    )
+    attendance_notes = models.TextField(
+        blank=True,
+        help_text='Who else attended, in the statement\'s words ("representatives of 12 international organisations").',
+    )
     attendees: "models.ManyToManyField[Member, MeetingParticipation]" = models.ManyToManyField(
         Member, through="MeetingParticipation", related_name="meetings_attended", blank=True
     )
@@ -173,12 +182,17 @@ class Meeting(models.Model):
 
 
 class MeetingParticipationManager(models.Manager["MeetingParticipation"]):
-    def get_by_natural_key(self, meeting: str, member: str, role: str) -> "MeetingParticipation":
+    def get_by_natural_key(
+        self, meeting: str, member: str | None, role: str, body: str | None = None
+    ) -> "MeetingParticipation":
+        if member is None:
+            return self.get(meeting__slug=meeting, body__code=body, role=role)
         return self.get(meeting__slug=meeting, member__code=member, role=role)
 
 
 class MeetingParticipation(models.Model):
-    """A member's part in a meeting: host, co-chair, participant or observer."""
+    """A member's or a body's part in a meeting: host, co-chair, participant or observer
+    (the Regional Support Office attends as a body)."""
 
     class Role(models.TextChoices):
         HOST = "host", "Host"
@@ -187,29 +201,54 @@ class MeetingParticipation(models.Model):
         OBSERVER = "observer", "Observer"
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participations")
-    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="participations")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, null=True, blank=True, related_name="participations")
+    body = models.ForeignKey(
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        help_text="A body that took part as itself (the Regional Support Office), instead of a member.",
+    )
     role = models.CharField(max_length=12, choices=Role.choices)
     notes = models.CharField(max_length=300, blank=True)
 
     objects = MeetingParticipationManager()
 
     class Meta:
-        ordering = ["meeting", "role", "member__name"]
+        ordering = ["meeting", "role", "member__name", "body__name"]
         constraints = [
+            models.CheckConstraint(
+                name="meetings_participation_member_or_body",
+                violation_error_message="A participant is a member or a body: name one of them, not both.",
+                condition=Q(member__isnull=False, body__isnull=True) | Q(member__isnull=True, body__isnull=False),
+            ),
+            # Coalesce makes "no member" (a body's row) a value, as NULLs never clash.
             models.UniqueConstraint(
+                "meeting",
+                Coalesce("member", 0),
+                Coalesce("body", 0),
+                "role",
                 name="meetings_participation_unique_role",
-                violation_error_message="This member already has this role at this meeting.",
-                fields=["meeting", "member", "role"],
+                violation_error_message="This participant already has this role at this meeting.",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.member} — {self.get_role_display().lower()}, {self.meeting}"
+        return f"{self.participant} — {self.get_role_display().lower()}, {self.meeting}"
 
-    def natural_key(self) -> tuple[str, str, str]:
+    def natural_key(self) -> tuple[str, ...]:
+        # A member's row keeps the key it always had; a body's names the body last.
+        if self.body_id is not None and self.body is not None:
+            return (self.meeting.slug, None, self.role, self.body.code)  # type: ignore[return-value]
+        assert self.member is not None
         return (self.meeting.slug, self.member.code, self.role)
 
-    natural_key.dependencies = ["meetings.meeting", "members.member"]  # type: ignore[attr-defined]
+    natural_key.dependencies = ["meetings.meeting", "members.member", "members.body"]  # type: ignore[attr-defined]
+
+    @property
+    def participant(self) -> Member | Body:
+        return self.member if self.member is not None else self.body  # type: ignore[return-value]
 
 
 class DocumentManager(models.Manager["Document"]):
@@ -230,6 +269,23 @@ class Document(models.Model):
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=24, choices=Kind.choices)
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="documents")
+    other_meetings = models.ManyToManyField(
+        Meeting,
+        related_name="joint_documents",
+        blank=True,
+        help_text="Other meetings this one text records, when meetings were held together.",
+    )
+    attached_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        help_text="The document this one is annexed to (a declaration attached to a statement).",
+    )
+    attachment_label = models.CharField(
+        max_length=60, blank=True, help_text='As the document it is attached to names it: "Attachment A".'
+    )
     date = models.DateField(null=True, blank=True)
     notes = models.TextField(blank=True)
 
@@ -243,6 +299,11 @@ class Document(models.Model):
                 name="meetings_document_slug_safe",
                 violation_error_message=CODE_MESSAGE,
                 condition=code_is_safe("slug"),
+            ),
+            models.CheckConstraint(
+                name="meetings_document_not_attached_to_itself",
+                violation_error_message="A document cannot be attached to itself.",
+                condition=Q(attached_to__isnull=True) | ~Q(attached_to=F("pk")),
             ),
         ]
 
@@ -264,13 +325,21 @@ class DecisionManager(models.Manager["Decision"]):
 
 
 class Decision(models.Model):
-    """One numbered paragraph of a co-chairs' statement or declaration, or one lettered
-    commitment such as Jakarta Declaration 10.B.c."""
+    """One part of a co-chairs' statement or declaration, in its order: a numbered
+    paragraph, an unnumbered one (a preamble, a closing line), a heading, or a sub-item of a
+    paragraph (Jakarta Declaration 10.B.c, a bullet of the 8th AHG SOM's paragraph 11)."""
+
+    class Level(models.TextChoices):
+        HEADING = "heading", "Heading"
+        PARAGRAPH = "paragraph", "Paragraph"
+        SUBITEM = "subitem", "Sub-item"
 
     class Verb(models.TextChoices):
         # Verbs that ask someone to do something: the dashboard looks for actions behind them.
         AGREED = "agreed", "Agreed"
+        DECIDED = "decided", "Decided"
         DIRECTED = "directed", "Directed"
+        TASKED = "tasked", "Tasked"
         RECOMMENDED = "recommended", "Recommended"
         ENDORSED = "endorsed", "Endorsed"
         INSTRUCTED = "instructed", "Instructed"
@@ -280,6 +349,7 @@ class Decision(models.Model):
         COMMITTED = "committed", "Committed"
         SUPPORTED = "supported", "Supported"
         # Verbs that record or acknowledge.
+        ADOPTED = "adopted", "Adopted"
         WELCOMED = "welcomed", "Welcomed"
         NOTED = "noted", "Noted"
         ACKNOWLEDGED = "acknowledged", "Acknowledged"
@@ -294,10 +364,14 @@ class Decision(models.Model):
         APPRECIATED = "appreciated", "Expressed appreciation"
         RECORDED = "recorded", "Recorded (no operative verb)"
 
+    # "Decided" and "tasked" set work as "agreed" and "directed" do. "Adopted" takes a text
+    # (a declaration, a strategy) whose own paragraphs say what is to be done, so it is not here.
     FOLLOW_UP_VERBS = frozenset(
         {
             Verb.AGREED,
+            Verb.DECIDED,
             Verb.DIRECTED,
+            Verb.TASKED,
             Verb.RECOMMENDED,
             Verb.ENDORSED,
             Verb.INSTRUCTED,
@@ -310,7 +384,27 @@ class Decision(models.Model):
     )
 
     document = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="decisions")
-    number = models.CharField(max_length=16, help_text='As printed: "4", or "10.B.c" for a lettered commitment.')
+    number = models.CharField(
+        max_length=40,
+        help_text=(
+            'How the part is cited within its document, unique in it: "4", "4(b)", "10.B.c"; for a part'
+            ' printed without a number, BaliTrack\'s own ("11, bullet 2", "unnumbered paragraph 1", "heading 1").'
+        ),
+    )
+    numbered = models.BooleanField(
+        default=True, help_text="Printed with a number of its own (not a bullet, a preamble or a plain heading)."
+    )
+    level = models.CharField(max_length=10, choices=Level.choices, default=Level.PARAGRAPH)
+    # A sub-item is part of its paragraph and goes with it; a paragraph an action's mandate or
+    # a link of lineage points at is never removed by an import (meetings.services).
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subitems",
+        help_text="For a sub-item, the paragraph it belongs to.",
+    )
     position = models.PositiveSmallIntegerField(help_text="Order within the document.")
     section = models.CharField(
         max_length=200, blank=True, help_text='The heading it sits under, e.g. "I. Decisions ...".'
@@ -362,6 +456,22 @@ class Decision(models.Model):
                 violation_error_message="This document already has a paragraph at this position.",
                 fields=["document", "position"],
             ),
+            models.CheckConstraint(
+                name="meetings_decision_number_given",
+                violation_error_message="A part needs a number to be cited by, if only BaliTrack's own.",
+                condition=~Q(number=""),
+            ),
+            # A sub-item belongs to a paragraph; a paragraph or a heading to none.
+            models.CheckConstraint(
+                name="meetings_decision_subitem_has_parent",
+                violation_error_message="A sub-item belongs to a paragraph, and only a sub-item does.",
+                condition=Q(level="subitem", parent__isnull=False) | (~Q(level="subitem") & Q(parent__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="meetings_decision_not_its_own_parent",
+                violation_error_message="A paragraph cannot be a sub-item of itself.",
+                condition=Q(parent__isnull=True) | ~Q(parent=F("pk")),
+            ),
         ]
         indexes = [
             # The dashboard's mandate coverage looks for follow-up verbs with no action behind them.
@@ -369,7 +479,7 @@ class Decision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.document.title}, para {self.number}"
+        return f"{self.document.title}, {self.citation}"
 
     def get_absolute_url(self) -> str:
         """The paragraph, in place on its meeting's page."""
@@ -380,10 +490,137 @@ class Decision(models.Model):
 
     natural_key.dependencies = ["meetings.document"]  # type: ignore[attr-defined]
 
+    def clean(self) -> None:
+        if self.parent_id is not None and self.parent is not None:
+            if self.parent.document_id != self.document_id:
+                raise ValidationError({"parent": "A sub-item belongs to a paragraph of the same document."})
+            if self.parent.level != self.Level.PARAGRAPH:
+                raise ValidationError({"parent": "A sub-item belongs to a paragraph, not to a heading or a sub-item."})
+
     @property
     def anchor(self) -> str:
-        return f"{self.document.slug}-{self.number}".replace(".", "-")
+        # "10.B.c" keeps the anchor it always had (10-B-c); "11, bullet 2" gives 11-bullet-2.
+        return f"{self.document.slug}-{_ANCHOR_UNSAFE.sub('-', self.number).strip('-')}"
+
+    @property
+    def citation(self) -> str:
+        """The part as the document's readers cite it: "¶4", "¶4(b)", "¶11, bullet 2"; a part
+        printed without a number, by BaliTrack's name for it ("unnumbered paragraph 1")."""
+        if self.level == self.Level.HEADING or (self.level == self.Level.PARAGRAPH and not self.numbered):
+            return self.number
+        return f"¶{self.number}"
+
+    @property
+    def printed_number(self) -> str | None:
+        """The number printed on the part itself: "4" for ¶4, "b" for ¶4(b), "c" for 10.B.c;
+        None for a bullet, a preamble or a heading without a numeral."""
+        if not self.numbered:
+            return None
+        found = _LAST_NUMBER.search(self.number)
+        return found.group(1) if found else self.number
 
     @property
     def calls_for_follow_up(self) -> bool:
         return self.verb in self.FOLLOW_UP_VERBS
+
+
+_ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+# The number a part carries itself is the last run of letters or digits of its citation.
+_LAST_NUMBER = re.compile(r"([A-Za-z0-9]+)\)?$")
+
+
+class Lineage(models.Model):
+    """What a later paragraph says of an earlier text: that it reaffirms, recalls, amends,
+    supersedes, closes or takes note of an earlier paragraph or of a whole earlier document."""
+
+    class Kind(models.TextChoices):
+        REAFFIRMS = "reaffirms", "Reaffirms"
+        RECALLS = "recalls", "Recalls"
+        AMENDS = "amends", "Amends"
+        SUPERSEDES = "supersedes", "Supersedes"
+        CLOSES = "closes", "Closes"
+        TAKES_NOTE = "takes_note", "Takes note of"
+
+    # The earlier end's words for each kind: "reaffirmed by BPMC6 statement ¶3".
+    PASSIVE = {
+        Kind.REAFFIRMS: "reaffirmed by",
+        Kind.RECALLS: "recalled by",
+        Kind.AMENDS: "amended by",
+        Kind.SUPERSEDES: "superseded by",
+        Kind.CLOSES: "closed by",
+        Kind.TAKES_NOTE: "noted by",
+    }
+    # After these, the earlier mandate no longer stands as it was written: flagged wherever it is quoted.
+    ENDS_MANDATE = frozenset({Kind.SUPERSEDES, Kind.CLOSES})
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="lineage", help_text="The later paragraph."
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    earlier_decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="later_lineage",
+        help_text="The earlier paragraph it speaks of.",
+    )
+    earlier_document = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="later_lineage",
+        help_text="Or the whole earlier document it speaks of.",
+    )
+    notes = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["decision", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                name="meetings_lineage_one_earlier_text",
+                violation_error_message="Name the earlier paragraph or the earlier document, not both.",
+                condition=Q(earlier_decision__isnull=False, earlier_document__isnull=True)
+                | Q(earlier_decision__isnull=True, earlier_document__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="meetings_lineage_not_itself",
+                violation_error_message="A paragraph cannot speak of itself.",
+                condition=Q(earlier_decision__isnull=True) | ~Q(earlier_decision=F("decision")),
+            ),
+            models.UniqueConstraint(
+                "decision",
+                "kind",
+                Coalesce("earlier_decision", 0),
+                Coalesce("earlier_document", 0),
+                name="meetings_lineage_unique",
+                violation_error_message="This paragraph already has this link to that text.",
+            ),
+        ]
+        indexes = [
+            # A paragraph's page and the action page read the links that point at a paragraph.
+            models.Index(name="meetings_lineage_decision_idx", fields=["earlier_decision"]),
+            models.Index(name="meetings_lineage_document_idx", fields=["earlier_document"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision} {self.get_kind_display().lower()} {self.earlier}"
+
+    def clean(self) -> None:
+        earlier_document = self.earlier_decision.document if self.earlier_decision else self.earlier_document
+        same_document = earlier_document is not None and earlier_document.pk == self.decision.document_id
+        if self.decision_id is not None and same_document:
+            raise ValidationError("A link of lineage goes to another document, not to a part of the same one.")
+
+    @property
+    def earlier(self) -> "Decision | Document":
+        return self.earlier_decision if self.earlier_decision is not None else self.earlier_document  # type: ignore[return-value]
+
+    @property
+    def passive(self) -> str:
+        return self.PASSIVE[self.Kind(self.kind)]
+
+    @property
+    def ends_mandate(self) -> bool:
+        return self.kind in self.ENDS_MANDATE

@@ -146,8 +146,10 @@ def test_record_holds_every_numbered_paragraph_and_commitment(record):
     counts = dict(Decision.objects.values_list("document__slug").annotate(n=Count("id")))
 
     assert counts == {
-        "ahg-som-8-2014-statement": 17,
+        # 17 paragraphs and the three bullets of paragraph 11.
+        "ahg-som-8-2014-statement": 20,
         "bp-mc-5-2013-statement": 14,
+        # 12 paragraphs and the 27 lettered joint actions of paragraph 10.
         "jakarta-declaration-2013": 39,
     }
     commitments = Decision.objects.filter(pillar__isnull=False)
@@ -166,9 +168,29 @@ def test_record_holds_every_numbered_paragraph_and_commitment(record):
     [("ahg-som-8-2014-statement", 17), ("bp-mc-5-2013-statement", 14), ("jakarta-declaration-2013", 12)],
 )
 def test_paragraphs_run_without_gaps(record, document, count):
-    numbers = Decision.objects.filter(document__slug=document).exclude(number__contains=".")
+    numbers = Decision.objects.filter(document__slug=document, level=Decision.Level.PARAGRAPH)
 
     assert sorted(int(n) for n in numbers.values_list("number", flat=True)) == list(range(1, count + 1))
+
+
+def test_sub_items_belong_to_their_paragraph_in_order(record):
+    def subitems(document: str, number: str) -> list[tuple[str, bool, int]]:
+        paragraph = Decision.objects.get(document__slug=document, number=number)
+        return list(paragraph.subitems.order_by("position").values_list("number", "numbered", "position"))
+
+    assert subitems("ahg-som-8-2014-statement", "11") == [
+        ("11, bullet 1", False, 12),
+        ("11, bullet 2", False, 13),
+        ("11, bullet 3", False, 14),
+    ]
+    jakarta = subitems("jakarta-declaration-2013", "10")
+    assert [number for number, _, _ in jakarta[:3]] == ["10.A.a", "10.A.b", "10.A.c"]
+    assert len(jakarta) == 27 and all(numbered for _, numbered, _ in jakarta)
+    assert Decision.objects.get(document__slug="jakarta-declaration-2013", number="10.B.c").citation == "¶10.B.c"
+    assert Decision.objects.get(document__slug="ahg-som-8-2014-statement", number="11, bullet 2").citation == (
+        "¶11, bullet 2"
+    )
+    assert not Decision.objects.filter(level=Decision.Level.SUBITEM, parent__isnull=True).exists()
 
 
 def test_paragraphs_are_word_for_word(record):

@@ -102,12 +102,12 @@ def test_loading_again_keeps_and_reports_each_record_the_secretariat_changed(rec
         "updated_at differ from fixtures/strategy.yaml; changed in the database since it was loaded)",
         "kept as it is in the database: actions.action 'public-awareness-campaigns' 1 (mandates differs from "
         "fixtures/strategy.yaml; changed in the database since it was loaded)",
-        "The record, from 6 files: 0 created, 591 already there, 3 differ (kept).",
+        "The record, from 6 files: 0 created, 594 already there, 3 differ (kept).",
     ]
 
 
 def test_loading_the_unchanged_record_again_reports_it_all_there(record):
-    assert _load() == "The record, from 6 files: 0 created, 594 already there, 0 differ (kept).\n"
+    assert _load() == "The record, from 6 files: 0 created, 597 already there, 0 differ (kept).\n"
 
 
 def test_a_record_only_the_fixture_changed_is_reported_as_one_update_would_apply(record, tmp_path):
@@ -119,7 +119,7 @@ def test_a_record_only_the_fixture_changed_is_reported_as_one_update_would_apply
     assert out.splitlines() == [
         f"kept as it is in the database: actions.action 'public-awareness-campaigns' 1 (text differs from "
         f"{tmp_path}/strategy.yaml; only the fixture changed since it was loaded: load_record --update applies it)",
-        "The record, from 6 files: 0 created, 593 already there, 1 differ (kept).",
+        "The record, from 6 files: 0 created, 596 already there, 1 differ (kept).",
     ]
 
 
@@ -134,14 +134,14 @@ def test_update_applies_a_fixture_change_to_a_record_nobody_changed(record, tmp_
         "Differences, each field as database value → fixture value:",
         f"updated: actions.action 'public-awareness-campaigns' 1 (from {tmp_path}/strategy.yaml, record 40):",
         f"  text: {json.dumps(CAMPAIGNS_TEXT)} → {json.dumps(new_text)}",
-        "The record, from 6 files: 0 created, 593 already there, 1 updated, 0 differ (kept).",
+        "The record, from 6 files: 0 created, 596 already there, 1 updated, 0 differ (kept).",
     ]
     # Through the model, as any change: the audit trail has it, old -> new.
     change = AuditEvent.objects.filter(kind=AuditEvent.Kind.CHANGED, object_id=str(_campaigns().pk)).get()
     assert change.changes == {"text": [CAMPAIGNS_TEXT, new_text]}
     # What was loaded is now the new text: the next update has nothing to do.
     assert _load(*files, update=True).splitlines() == [
-        "The record, from 6 files: 0 created, 594 already there, 0 updated, 0 differ (kept).",
+        "The record, from 6 files: 0 created, 597 already there, 0 updated, 0 differ (kept).",
     ]
 
 
@@ -193,7 +193,7 @@ def test_update_leaves_alone_a_record_the_secretariat_changed_that_the_fixture_d
         f"kept as it is in the database: actions.action 'expansion-of-rilon' 1 (status, progress, status_note, "
         f"updated_at differ from {tmp_path}/strategy.yaml; changed in the database since it was loaded)"
     ) in out.splitlines()
-    assert out.splitlines()[-1] == "The record, from 6 files: 0 created, 592 already there, 1 updated, 1 differ (kept)."
+    assert out.splitlines()[-1] == "The record, from 6 files: 0 created, 595 already there, 1 updated, 1 differ (kept)."
 
 
 def test_dry_run_shows_the_update_and_changes_nothing(record, tmp_path):
@@ -210,7 +210,7 @@ def test_dry_run_shows_the_update_and_changes_nothing(record, tmp_path):
         "Differences, each field as database value → fixture value:",
         f"updated: actions.action 'public-awareness-campaigns' 1 (from {tmp_path}/strategy.yaml, record 40):",
         f"  text: {json.dumps(CAMPAIGNS_TEXT)} → {json.dumps(new_text)}",
-        "The record, from 6 files: 0 created, 593 already there, 1 updated, 0 differ (kept).",
+        "The record, from 6 files: 0 created, 596 already there, 1 updated, 0 differ (kept).",
         "Dry run: nothing was changed.",
     ]
 
@@ -226,7 +226,7 @@ def test_a_record_added_to_the_fixtures_is_created_and_the_rest_left_as_they_are
 
     assert Member.objects.get(code="TV").name == "Tuvalu"
     assert _rilon().status == Action.Status.COMPLETED
-    assert out.splitlines()[-1] == "The record, from 6 files: 1 created, 593 already there, 1 differ (kept)."
+    assert out.splitlines()[-1] == "The record, from 6 files: 1 created, 596 already there, 1 differ (kept)."
     assert LoadedRecord.objects.filter(model="members.member", key='["TV"]').exists()
 
 
@@ -238,7 +238,7 @@ def test_a_database_loaded_before_loads_were_kept_is_taken_up_where_it_matches(r
 
     # Every record that matches its fixture is known as loaded from now on; the changed one is
     # the secretariat's, as nothing says what was loaded of it.
-    assert LoadedRecord.objects.count() == 593
+    assert LoadedRecord.objects.count() == 596
     assert not LoadedRecord.objects.filter(model="actions.action", key='["expansion-of-rilon", 1]').exists()
     assert out.splitlines()[0] == (
         "kept as it is in the database: actions.action 'expansion-of-rilon' 1 (status, progress, status_note, "

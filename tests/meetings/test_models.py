@@ -71,4 +71,4 @@ def test_only_operative_verbs_call_for_follow_up(verb, expected):
 def test_decision_reads_as_a_paragraph_of_its_document():
     decision = DecisionFactory(number="7", document__title="Co-Chairs' Statement, 8th AHG SOM")
 
-    assert str(decision) == "Co-Chairs' Statement, 8th AHG SOM, para 7"
+    assert str(decision) == "Co-Chairs' Statement, 8th AHG SOM, ¶7"

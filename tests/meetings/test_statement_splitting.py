@@ -347,9 +347,10 @@ def test_8th_ahg_som_has_17_paragraphs_and_the_bullets_of_paragraph_11():
 def as_recorded(parts: list[Part]) -> dict[str, str]:
     """The parts keyed and worded as the fixture record holds them today: a numbered paragraph by its
     number; a lettered sub-item under a lettered heading as paragraph, heading and letter ("10.B.c");
-    bullets inside their paragraph's text, each on a line starting "- " (the 8th AHG SOM's paragraph 11)."""
+    a bullet by its paragraph's number and its place among the bullets ("11, bullet 2", the 8th AHG SOM's)."""
     recorded: dict[str, str] = {}
     heading = None
+    bullets: dict[str, int] = {}
     for part in parts:
         if part.level is Level.HEADING:
             heading = part.number
@@ -358,7 +359,8 @@ def as_recorded(parts: list[Part]) -> dict[str, str]:
         elif part.level is Level.SUBITEM and part.number:
             recorded[f"{part.parent}.{heading}.{part.number}"] = part.text
         elif part.level is Level.SUBITEM and part.parent:
-            recorded[part.parent] += f"\n- {part.text}"
+            bullets[part.parent] = bullets.get(part.parent, 0) + 1
+            recorded[f"{part.parent}, bullet {bullets[part.parent]}"] = part.text
     return recorded
 
 
