@@ -6,6 +6,7 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("dashboard/", report_views.dashboard, name="index"),
+    path("dashboard/changes/", report_views.dashboard_changes, name="changes"),
     path("reports/review/<int:year>/", report_views.review_report, name="review"),
     path("reports/review/<int:year>/review.csv", report_views.review_report_csv, name="review-csv"),
 ]

@@ -35,6 +35,11 @@ TO_LOGIN = 302  # anonymous visitors are sent to sign in
 MATRIX = {
     "home": (lambda: reverse("home"), dict.fromkeys(ROLES, 302), None),
     "dashboard:index": (lambda: reverse("dashboard:index"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
+    "dashboard:changes": (
+        lambda: reverse("dashboard:changes") + "?from=planned&to=in_progress",
+        {ANONYMOUS: TO_LOGIN, **SIGNED_IN},
+        None,
+    ),
     "dashboard:review": (lambda: reverse("dashboard:review", args=[2015]), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
     "dashboard:review-csv": (
         lambda: reverse("dashboard:review-csv", args=[2015]),

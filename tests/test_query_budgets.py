@@ -8,9 +8,11 @@ tests/meetings/test_views.py, tests/members/test_views.py.
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from actions.models import Action, ActionOwner
+from actions.models import Action, ActionOwner, Strategy
 from actions.scale_data import generate
+from actions.schedule import review_years
 from meetings.models import Meeting
 from members.models import BodyMembership, Member
 
@@ -49,6 +51,11 @@ def _body_runner() -> Member:
     return runs.member
 
 
+def _first_review_year() -> int:
+    strategy = Strategy.objects.order_by("-endorsed_on")[0]
+    return review_years(strategy, today=timezone.localdate())[0]
+
+
 # page: (how to build its URL, queries). Each count is: session, user, then the page's own.
 READ_PAGES = {
     # register: groups (member preselection); count; the page of actions with initiative
@@ -76,9 +83,16 @@ READ_PAGES = {
     # its action roles counted, then the first it leads and the first it supports; the
     # latest meetings it attended and its roles at them.
     "member page": (lambda: _lead().get_absolute_url(), 16),
-    # dashboard: built afresh (record version token, then the figures and charts), and
-    # the choice lists' version for its lead, theme and pillar drop-downs.
-    "dashboard": (lambda: reverse("dashboard:index"), 18),
+    # dashboard: built afresh (record version token, then the figures and charts, the
+    # updates since the last review counted for the reminders, the changes over the period
+    # counted by status then and now and the first actions of each move; query by query in
+    # tests/actions/test_dashboard.py), and the choice lists' version for its drop-downs.
+    "dashboard": (lambda: reverse("dashboard:index"), 19),
+    # ... the same for the first review's period, from the picker.
+    "dashboard, first review period": (lambda: f"{reverse('dashboard:index')}?review={_first_review_year()}", 19),
+    # the actions of one move of the dashboard's changes: the review schedule, the count and
+    # the first page of the move with their initiatives.
+    "dashboard move": (lambda: f"{reverse('dashboard:changes')}?from=not_started&to=in_progress", 5),
 }
 
 

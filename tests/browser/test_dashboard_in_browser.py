@@ -1,14 +1,21 @@
-"""A co-chair's morning: sign in, read the dashboard, click a figure, get its actions. At 1280 px
-and on a 390 px phone."""
+"""A co-chair's morning: sign in, read the dashboard, click a figure, get its actions; choose a
+review period and see what moved in it. At 1280 px and on a 390 px phone."""
 
+import datetime
 import re
 
 import pytest
+import time_machine
 from playwright.sync_api import Page, expect
+
+from actions.models import Action
+from actions.services import action_record_update
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 WIDTHS = [1280, 390]
+# The live server's day, for the review periods (its thread shares the test's clock).
+TODAY = datetime.datetime(2026, 11, 27, 10, tzinfo=datetime.UTC)
 
 
 def _box(page: Page, selector: str) -> list[dict[str, float]]:
@@ -76,6 +83,49 @@ def test_the_table_of_a_half_width_chart_is_whole_without_sideways_scrolling(
     assert page.evaluate("document.documentElement.scrollWidth") == width
     table.scroll_into_view_if_needed()
     screenshot(f"dashboard-chart-table-{width}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@time_machine.travel(TODAY)
+def test_co_chair_picks_a_review_period_and_reads_what_moved_then_to_now(
+    page, sign_in, co_chair_user, screenshot, width
+):
+    # Two actions of the record move after the review period of 2026 began.
+    started, finished = Action.objects.filter(status=Action.Status.PLANNED).order_by("pk")[:2]
+    for action, status, progress in [(started, "in_progress", 20), (finished, "completed", 100)]:
+        action_record_update(
+            action=action,
+            author=None,
+            status=status,
+            progress=progress,
+            target_date=None,
+            note="",
+            recorded_at=datetime.datetime(2026, 9, 1, 3, tzinfo=datetime.UTC),
+        )
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(co_chair_user)
+
+    page.get_by_label("Period").select_option(label="Review 13: Aug 2026 to today")
+    page.get_by_role("button", name="Show changes").click()
+
+    expect(page).to_have_url(re.compile(r"/dashboard/\?review=2027#changes$"))
+    expect(page.get_by_role("heading", name=re.compile(r"^Changes in the period of review 13"))).to_be_visible()
+    summary = page.locator("[data-changes=summary]")
+    expect(summary).to_have_text(re.compile(r"^Between 6 August 2026 and today, 2 actions changed status;"))
+    moves = page.locator("table.moves tbody tr")
+    expect(moves).to_have_count(2)
+    expect(moves.nth(0)).to_contain_text("Planned")
+    expect(moves.nth(0)).to_contain_text("In progress")
+    page.get_by_text("1 action from planned to in progress").click()
+    expect(page.get_by_role("link", name=str(started))).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") == width
+    page.locator("#changes").scroll_into_view_if_needed()
+    screenshot(f"dashboard-changes-review-13-{width}")
+
+    page.goto(page.url.replace("review=2027", "review=1999"))
+
+    expect(page.locator(".messages")).to_contain_text("There is no review period “1999”")
+    expect(page.get_by_role("heading", name=re.compile(r"^Changes since the endorsement"))).to_be_visible()
 
 
 def test_review_report_prints_to_pdf(page, sign_in, co_chair_user, tmp_path):
