@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Subquery, When, Window
+from django.db.models import Case, Count, Exists, F, OuterRef, QuerySet, Subquery, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
@@ -159,33 +159,47 @@ class Changes:
 
 
 def build_changes(*, actions: "QuerySet[Action]", period: Period, move_url: Callable[[str, str], str]) -> Changes:
-    """The moves of `actions` over `period`. Two queries: the counts by (then, now), and the
-    first LISTED_PER_MOVE actions of every move."""
-    states = with_states(actions, period)
-    counts: dict[tuple[str, str], int] = {}
-    updated_unchanged = 0
-    for row in states.values(*STATES).annotate(n=Count("pk")).order_by():
-        if row["status_then"] != row["status_now"]:
-            key = (row["status_then"], row["status_now"])
-            counts[key] = counts.get(key, 0) + row["n"]
-        elif row["updated"]:
-            updated_unchanged += row["n"]
-    # The first few of each move in one query: numbered within their move, in the strategy's order.
-    rank = Window(
-        RowNumber(),
-        partition_by=[F("status_then"), F("status_now")],
-        order_by=[F(name).asc() for name in STRATEGY_ORDER],
+    """The moves of `actions` over `period`, in two queries whatever the size of the record.
+
+    The first reads each action's states once and returns, for every group of (status then,
+    status now, updated), its size and its first LISTED_PER_MOVE actions in the strategy's
+    order (two window functions over the groups): a few hundred rows at most. The second
+    reads those actions' initiatives, for their names."""
+    groups = [F(name) for name in STATES]
+    first_of_each = (
+        with_states(actions, period)
+        .annotate(
+            # STRATEGY_ORDER, as values of the row: Django's wrapping of a query filtered on
+            # a window function loses columns of joined tables, whether selected
+            # (select_related) or ordered by, and then fails reading the rows.
+            theme_position=F("initiative__theme__position"),
+            initiative_position=F("initiative__position"),
+            group_size=Window(Count("pk"), partition_by=groups),
+            rank=Window(RowNumber(), partition_by=groups, order_by=[F(name).asc() for name in STRATEGY_ORDER]),
+        )
+        .filter(rank__lte=LISTED_PER_MOVE)
+        # What a listed action's name and link need: narrow rows sort in memory (the
+        # action's text made the sort of 100,000 spill to disk).
+        .only("pk", "number", "initiative")
+        .prefetch_related("initiative")
+        .order_by()
     )
-    listed: dict[tuple[str, str], list[Action]] = {key: [] for key in counts}
-    if counts:
-        # Ids first, then the actions with their initiatives: Django loses select_related's
-        # columns when it wraps a query filtered on a window function.
-        first_ids = states.filter(~Q(status_then=F("status_now"))).annotate(rank=rank).filter(rank__lte=LISTED_PER_MOVE)
-        first_of_each = with_states(Action.objects.filter(pk__in=first_ids.values("pk")), period)
-        for action in first_of_each.select_related("initiative").order_by(*STRATEGY_ORDER):
-            listed[(action.status_then, action.status_now)].append(action)  # type: ignore[attr-defined]
+    counts: dict[tuple[str, str], int] = {}
+    listed: dict[tuple[str, str], list[Action]] = {}
+    updated_unchanged = 0
+    for action in sorted(first_of_each, key=_in_strategy_order):
+        then, now, updated = (getattr(action, name) for name in STATES)
+        first_of_group = action.rank == 1  # type: ignore[attr-defined]
+        if then == now:
+            updated_unchanged += action.group_size if updated and first_of_group else 0  # type: ignore[attr-defined]
+            continue
+        if first_of_group:
+            counts[(then, now)] = counts.get((then, now), 0) + action.group_size  # type: ignore[attr-defined]
+        listed.setdefault((then, now), []).append(action)
     moves = [
-        Move(then=then, now=now, count=count, actions=listed[(then, now)], url=move_url(then, now))
+        # A move's actions may come in two groups (updated or not, which a move almost always
+        # is), read together in the strategy's order: the first few of the two are kept.
+        Move(then=then, now=now, count=count, actions=listed[(then, now)][:LISTED_PER_MOVE], url=move_url(then, now))
         for (then, now), count in sorted(counts.items(), key=lambda item: _move_order(item[0]))
     ]
     return Changes(period=period, moves=moves, updated_unchanged=updated_unchanged)
@@ -218,6 +232,10 @@ def with_states(actions: "QuerySet[Action]", period: Period) -> "QuerySet[Action
 def moved(actions: "QuerySet[Action]", period: Period, *, then: str, now: str) -> "QuerySet[Action]":
     """The actions that went from status `then` at the start of `period` to `now` at its end."""
     return with_states(actions, period).filter(**{STATES[0]: then, STATES[1]: now})
+
+
+def _in_strategy_order(action: Action) -> tuple[int, int, int]:
+    return action.theme_position, action.initiative_position, action.number  # type: ignore[attr-defined]
 
 
 def _move_order(move: tuple[str, str]) -> tuple[int, int]:

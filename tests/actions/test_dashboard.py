@@ -214,9 +214,9 @@ def test_dashboard_costs_the_same_queries_however_many_actions_and_whichever_per
     # last review held (the review schedule); four chart GROUP BYs; next meetings and
     # past-but-planned meetings; the updates since the last review counted (for the review
     # reminders); decisions without action and their count; Steering Group members without
-    # a focal point; actions without mandate; the changes over the period
-    # counted by (status then, status now), then the first actions of every move; the
-    # choice lists' version, then (the record has just changed) the choices of the lead,
+    # a focal point; actions without mandate; the changes over the period (each group of
+    # status then, status now and updated, with its size and first actions), then those
+    # actions' initiatives; the choice lists' version, then (the record has just changed) the choices of the lead,
     # theme and pillar filters. The period's choices come from the schedule already read.
     with django_assert_num_queries(22):
         response = client.get(DASHBOARD, {"review": review})
