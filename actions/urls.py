@@ -1,6 +1,7 @@
 from django.urls import path
 
-from actions import views
+import balitrack.lib.converters  # noqa: F401  (registers <code:...>)
+from actions import mandate_views, views
 
 app_name = "actions"
 
@@ -9,4 +10,6 @@ urlpatterns = [
     path("export.csv", views.action_export, name="export"),
     path("<int:pk>/", views.action_detail, name="detail"),
     path("<int:pk>/update-status/", views.action_update_status, name="update-status"),
+    # Record a statement, step 5: a document's paragraphs linked to actions (meetings has steps 1-4).
+    path("record/<code:slug>/links/", mandate_views.record_links, name="record-links"),
 ]

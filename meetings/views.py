@@ -12,6 +12,7 @@ from django_filters.views import FilterView
 
 from meetings.access import get_meeting_for_user, meetings_for_user
 from meetings.models import Meeting, MeetingParticipation
+from meetings.record_access import can_record_statements
 from members.models import Member
 
 
@@ -56,6 +57,7 @@ class MeetingListView(FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
+        context["can_record_statements"] = can_record_statements(self.request.user)
         return context
 
 
