@@ -310,7 +310,9 @@ class ActionQuerySet(models.QuerySet["Action"]):
             # Mandates read oldest first, as the decisions were taken.
             models.Prefetch(
                 "mandates",
-                queryset=Decision.objects.select_related("document__meeting").order_by("document__date", "position"),
+                queryset=Decision.objects.select_related("document__meeting")
+                .order_by("document__date", "position")
+                .prefetch_related(Decision.ending_links()),
             ),
             models.Prefetch("updates", queryset=ActionUpdate.objects.select_related("author").order_by("-recorded_at")),
         )

@@ -279,16 +279,16 @@ class ScaleRecord:
                     "city": "",
                     "country_id": host,
                     "notes": "",
+                    "delegates": None,
+                    "attendance_notes": "",
                 }
             )
-            participations.append({"meeting_id": first + index, "member_id": host, "role": "host", "notes": ""})
+            seat = {"meeting_id": first + index, "body_id": None, "notes": ""}
+            participations.append({**seat, "member_id": host, "role": "host"})
             for member in self.countries[:2]:
-                participations.append({"meeting_id": first + index, "member_id": member, "role": "co_chair"})
-                participations[-1]["notes"] = ""
+                participations.append({**seat, "member_id": member, "role": "co_chair"})
             for member in rng.sample(self.member_ids, min(4, len(self.member_ids))):
-                participations.append(
-                    {"meeting_id": first + index, "member_id": member, "role": "participant", "notes": ""}
-                )
+                participations.append({**seat, "member_id": member, "role": "participant"})
         self.write(Meeting, meeting_rows)
         self.write(MeetingParticipation, participations)
         held = [row for row in meeting_rows if row["status"] == Meeting.Status.HELD]
@@ -297,7 +297,9 @@ class ScaleRecord:
         document_first, decision_first = next_id(Document), next_id(Decision)
         documents: list[dict[str, Any]] = []
         decisions: list[dict[str, Any]] = []
-        verbs = list(Decision.Verb)
+        # Six in ten paragraphs call for follow-up.
+        follow_up = [verb for verb in Decision.Verb if verb in Decision.FOLLOW_UP_VERBS]
+        recording = [verb for verb in Decision.Verb if verb not in Decision.FOLLOW_UP_VERBS]
         for index, meeting in enumerate(held):
             document = document_first + index
             documents.append(
@@ -309,15 +311,20 @@ class ScaleRecord:
                     "meeting_id": meeting["id"],
                     "date": meeting["end_date"],
                     "notes": "",
+                    "attached_to_id": None,
+                    "attachment_label": "",
                 }
             )
             for position in range(1, sizes.decisions_per_meeting + 1):
-                verb = rng.choice(verbs[:10]) if rng.random() < 0.6 else rng.choice(verbs[10:])
+                verb = rng.choice(follow_up) if rng.random() < 0.6 else rng.choice(recording)
                 decisions.append(
                     {
                         "id": decision_first + len(decisions),
                         "document_id": document,
                         "number": str(position),
+                        "numbered": True,
+                        "level": Decision.Level.PARAGRAPH,
+                        "parent_id": None,
                         "position": position,
                         "section": "",
                         "text": f"The Meeting {verb.value} to {rng.choice(_VERBS).lower()} {rng.choice(_SUBJECTS)}.",
@@ -358,6 +365,8 @@ class ScaleRecord:
                     "meeting_id": meeting["id"],
                     "date": meeting["end_date"],
                     "notes": "",
+                    "attached_to_id": None,
+                    "attachment_label": "",
                 }
             )
             strategies.append(

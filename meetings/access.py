@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Case, Count, F, IntegerField, Prefetch, When
 from django.shortcuts import get_object_or_404
 
-from meetings.models import Decision, Document, Meeting, MeetingParticipation
+from meetings.models import Decision, Document, Lineage, Meeting, MeetingParticipation
 from members.access import related_model
 
 
@@ -44,7 +44,18 @@ def get_meeting_for_user(user: User | AnonymousUser, slug: str) -> Meeting:
             "bodies",
             Prefetch("meetings", queryset=Meeting.objects.order_by(F("start_date").asc(nulls_last=True), "title")),
             Prefetch("actions", queryset=actions),
+            # Both ends of lineage: what this part says of earlier texts, and what later ones say of it.
+            Prefetch(
+                "lineage",
+                queryset=Lineage.objects.select_related(
+                    "earlier_decision__document__meeting", "earlier_document__meeting"
+                ),
+            ),
+            Prefetch("later_lineage", queryset=Lineage.objects.select_related("decision__document__meeting")),
         )
+    )
+    documents = Document.objects.select_related("attached_to").order_by(
+        F("date").asc(nulls_last=True), _kind_rank(), "title"
     )
     mentions = (
         Decision.objects.exclude(document__meeting__slug=slug)
@@ -54,12 +65,16 @@ def get_meeting_for_user(user: User | AnonymousUser, slug: str) -> Meeting:
     queryset = Meeting.objects.select_related("forum", "body", "country").prefetch_related(
         Prefetch(
             "participations",
-            queryset=MeetingParticipation.objects.select_related("member").order_by(_role_rank(), "member__name"),
+            queryset=MeetingParticipation.objects.select_related("member", "body").order_by(
+                _role_rank(), "member__name", "body__name"
+            ),
         ),
-        Prefetch(
-            "documents", queryset=Document.objects.order_by(F("date").asc(nulls_last=True), _kind_rank(), "title")
-        ),
+        Prefetch("documents", queryset=documents),
         Prefetch("documents__decisions", queryset=paragraphs),
+        Prefetch("documents__attachments", queryset=Document.objects.select_related("meeting").order_by("title")),
+        Prefetch("documents__later_lineage", queryset=Lineage.objects.select_related("decision__document__meeting")),
+        # A text that records this meeting with others held together (its page is the first meeting's).
+        Prefetch("joint_documents", queryset=documents.select_related("meeting")),
         Prefetch("mentioned_in", queryset=mentions, to_attr="mentions_elsewhere"),
     )
     return get_object_or_404(queryset, slug=slug)

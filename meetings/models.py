@@ -511,6 +511,12 @@ class Decision(models.Model):
         return f"¶{self.number}"
 
     @property
+    def citation_in_words(self) -> str:
+        """The citation as a screen reader says it: "paragraph 4(b)" (it reads "¶" as "pilcrow")."""
+        citation = self.citation
+        return f"paragraph {citation[1:]}" if citation.startswith("¶") else citation
+
+    @property
     def printed_number(self) -> str | None:
         """The number printed on the part itself: "4" for ¶4, "b" for ¶4(b), "c" for 10.B.c;
         None for a bullet, a preamble or a heading without a numeral."""
@@ -522,6 +528,19 @@ class Decision(models.Model):
     @property
     def calls_for_follow_up(self) -> bool:
         return self.verb in self.FOLLOW_UP_VERBS
+
+    @staticmethod
+    def ending_links() -> models.Prefetch:
+        """The links that end a paragraph's mandate (superseded, closed), to prefetch as
+        `ended_by`: every page that quotes a paragraph (_decision_quote.html) flags them.
+        A method of the model, so that apps meetings does not know (members) can ask for it."""
+        return models.Prefetch(
+            "later_lineage",
+            queryset=Lineage.objects.filter(kind__in=Lineage.ENDS_MANDATE).select_related(
+                "decision__document__meeting"
+            ),
+            to_attr="ended_by",
+        )
 
 
 _ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9]+")

@@ -1,5 +1,6 @@
 """The meetings pages: read-only, for every signed-in user."""
 
+from collections.abc import Iterable
 from typing import Any
 
 import django_filters
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET
 from django_filters.views import FilterView
 
 from meetings.access import get_meeting_for_user, meetings_for_user
-from meetings.models import Meeting, MeetingParticipation
+from meetings.models import Decision, Meeting, MeetingParticipation
 from meetings.record_access import can_record_statements
 from members.models import Member
 
@@ -64,4 +65,23 @@ class MeetingListView(FilterView):
 @require_GET
 def meeting_detail(request: HttpRequest, slug: str) -> HttpResponse:
     meeting = get_meeting_for_user(request.user, slug)
+    for document in meeting.documents.all():
+        document.page_parts = page_parts(document.decisions.all())  # type: ignore[attr-defined]
     return render(request, "meetings/meeting_detail.html", {"meeting": meeting})
+
+
+def page_parts(parts: Iterable[Decision]) -> list[tuple[Decision, str]]:
+    """Each part with the heading to show before it, if any. A text recorded with its
+    headings as parts shows them as they come; in one recorded without (the 2013-2014
+    record) a paragraph's section is shown where it changes."""
+    shown: list[tuple[Decision, str]] = []
+    section = ""
+    for part in parts:
+        if part.level == Decision.Level.HEADING:
+            section = part.text
+            shown.append((part, ""))
+            continue
+        heading = part.section if part.section and part.section != section else ""
+        section = part.section or section
+        shown.append((part, heading))
+    return shown

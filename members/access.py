@@ -144,9 +144,13 @@ def _seats_in_order() -> "models.QuerySet[ForumMembership]":
 
 def _decisions_in_record_order(decision_model: Any) -> Any:
     # Oldest meeting first, then the paragraphs in the order of their document.
-    return decision_model.objects.select_related("document__meeting").order_by(
-        models.F("document__meeting__start_date").asc(nulls_last=True),
-        "document__date",
-        "document__title",
-        "position",
+    return (
+        decision_model.objects.select_related("document__meeting")
+        .order_by(
+            models.F("document__meeting__start_date").asc(nulls_last=True),
+            "document__date",
+            "document__title",
+            "position",
+        )
+        .prefetch_related(decision_model.ending_links())
     )

@@ -85,14 +85,17 @@ READ_PAGES = {
     ),
     "register text search": (lambda: f"{reverse('actions:register')}?q={_a_word()}", 7),
     "register last page": (lambda: f"{reverse('actions:register')}?page={-(-Action.objects.count() // 25)}", 7),
-    "action page": (lambda: _busiest_action().get_absolute_url(), 9),
+    # action page: query by query in tests/actions/test_action_page.py.
+    "action page": (lambda: _busiest_action().get_absolute_url(), 10),
+    # meeting page: query by query in tests/meetings/test_views.py.
     "meeting page": (
         lambda: Meeting.objects.filter(documents__decisions__actions__isnull=False)[0].get_absolute_url(),
-        12,
+        17,
     ),
     # member page: the member and its seats, groups, meetings, decisions and focal points;
     # its action roles counted, then the first it leads and the first it supports; the
-    # latest meetings it attended and its roles at them.
+    # latest meetings it attended and its roles at them. (A member named by decisions costs
+    # one more, the later paragraphs that superseded or closed them: tests/members/test_views.py.)
     "member page": (lambda: _lead().get_absolute_url(), 16),
     # dashboard: built afresh (record version token, then the figures and charts, the
     # updates since the last review counted for the reminders, the changes over the period

@@ -2,8 +2,10 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from actions.models import Action, ActionUpdate
+from meetings.models import Lineage
 from tests.factories import ActionFactory, ActionOwnerFactory, ActionUpdateFactory, DecisionFactory
 
 pytestmark = pytest.mark.django_db
@@ -182,12 +184,34 @@ def test_action_page_costs_the_same_queries_for_few_or_many_rows(
     for _ in range(rows):
         ActionOwnerFactory(action=action)
         ActionUpdateFactory(action=action)
-        action.mandates.add(DecisionFactory())
+        mandate = DecisionFactory()
+        action.mandates.add(mandate)
+        Lineage.objects.create(decision=DecisionFactory(), kind=Lineage.Kind.CLOSES, earlier_decision=mandate)
     client.force_login(secretariat_user)
 
     # session, user, the action with initiative and theme; its owners, pillars, mandates with
-    # document and meeting, updates with author; the user's permissions (the status form).
-    with django_assert_num_queries(9):
+    # document and meeting, the later paragraphs that superseded or closed them, updates with
+    # author; the user's permissions (the status form).
+    with django_assert_num_queries(10):
         response = client.get(action.get_absolute_url())
 
     assert len(response.context["updates"]) == rows
+    assert response.text.count("this mandate no longer stands as written") == rows
+
+
+def test_a_mandate_a_later_paragraph_superseded_is_flagged_with_a_link_to_it(client, co_chair_user):
+    action = ActionFactory()
+    mandate = DecisionFactory()
+    action.mandates.add(mandate)
+    later = DecisionFactory(number="3")
+    Lineage.objects.create(decision=later, kind=Lineage.Kind.SUPERSEDES, earlier_decision=mandate)
+    Lineage.objects.create(decision=DecisionFactory(), kind=Lineage.Kind.REAFFIRMS, earlier_decision=mandate)
+    client.force_login(co_chair_user)
+
+    page = client.get(action.get_absolute_url()).text
+
+    assert page.count('<p class="flag flag--ended">') == 1
+    assert (
+        f'<strong>Superseded by</strong> <a href="{later.get_absolute_url()}">{escape(later.document.title)}, ¶3</a>:'
+        " this mandate no longer stands as written." in page
+    )

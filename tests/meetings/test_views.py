@@ -2,9 +2,10 @@ import datetime
 import re
 
 import pytest
+from django.utils.html import escape
 
 from actions.models import Action
-from meetings.models import Decision, Document, Meeting, MeetingParticipation
+from meetings.models import Decision, Document, Lineage, Meeting, MeetingParticipation
 from tests.factories import (
     ActionFactory,
     BodyFactory,
@@ -239,7 +240,7 @@ def test_meeting_page_lists_other_meetings_decisions_that_mention_it_but_not_its
     response = client.get("/meetings/test-meeting-page/")
 
     assert response.context["meeting"].mentions_elsewhere == [elsewhere]
-    assert f'<a href="{elsewhere.get_absolute_url()}">Test later statement, paragraph 12</a>' in response.text
+    assert f'<a href="{elsewhere.get_absolute_url()}">Test later statement, ¶12</a>' in response.text
 
 
 def test_meeting_page_puts_the_statement_before_the_documents_adopted_with_it(client, member_user):
@@ -261,11 +262,11 @@ def test_meeting_page_puts_the_statement_before_the_documents_adopted_with_it(cl
 @pytest.mark.parametrize(
     ("persona", "queries"),
     [
-        ("member_user", 12),
+        ("member_user", 17),
         # The same and, for the Edit in admin links of the meeting and each paragraph,
-        # 13 the user's permissions and 14 their groups' permissions, once for all the
+        # 18 the user's permissions and 19 their groups' permissions, once for all the
         # links; asked only of staff (the admin lets no one else in).
-        ("secretariat_user", 14),
+        ("secretariat_user", 19),
     ],
 )
 def test_meeting_page_queries_do_not_grow_with_the_record(client, request, django_assert_num_queries, persona, queries):
@@ -285,13 +286,24 @@ def test_meeting_page_queries_do_not_grow_with_the_record(client, request, djang
                 decision.meetings.add(*MeetingFactory.create_batch(count))
                 for action in ActionFactory.create_batch(count):
                     action.mandates.add(decision)
+                for later in DecisionFactory.create_batch(count):
+                    Lineage.objects.create(decision=later, kind=Lineage.Kind.SUPERSEDES, earlier_decision=decision)
+                    Lineage.objects.create(
+                        decision=decision, kind=Lineage.Kind.RECALLS, earlier_document=later.document
+                    )
+            Lineage.objects.create(decision=DecisionFactory(), kind=Lineage.Kind.REAFFIRMS, earlier_document=document)
+            DocumentFactory(meeting=MeetingFactory(), attached_to=document, attachment_label="Attachment A")
+            DocumentFactory(meeting=MeetingFactory()).other_meetings.add(meeting)
         for decision in DecisionFactory.create_batch(count):
             decision.meetings.add(meeting)
 
     # 1 session, 2 user, 3 meeting with its forum, body and country, 4 participations with
-    # their members, 5 documents, 6 their decisions with pillars, 7 members, 8 forums,
-    # 9 bodies and 10 meetings the decisions name, 11 the actions they mandate with their
-    # initiatives, 12 decisions of other meetings mentioning it, with their documents and meetings.
+    # their members or bodies, 5 documents with what they are attached to, 6 their decisions
+    # with pillars, 7 members, 8 forums, 9 bodies and 10 meetings the decisions name, 11 the
+    # actions they mandate with their initiatives, 12 what each says of earlier texts and
+    # 13 what later paragraphs say of it, with their documents and meetings, 14 the documents
+    # attached to them, 15 later paragraphs speaking of a whole document, 16 documents of other
+    # meetings that record this one too, 17 decisions of other meetings mentioning it.
     # A first request: the first a test process serves connects the session clock's receiver
     # (balitrack/middleware.py), so a login before it goes unstamped and the page saves the session.
     client.get("/meetings/test-meeting-page/")
@@ -305,6 +317,8 @@ def test_meeting_page_queries_do_not_grow_with_the_record(client, request, djang
     # One document with one paragraph, then three more documents of three paragraphs each.
     assert small.text.count('<div class="decision"') == 1
     assert large.text.count('<div class="decision"') == 1 + 3 * 3
+    assert large.text.count("Superseded by") == 1 + 3 * 3 * 3
+    assert large.text.count("Attachment A: ") == 1 + 3
     assert len(large.context["meeting"].mentions_elsewhere) == 1 + 3
 
 
@@ -384,3 +398,39 @@ def test_every_paragraph_of_a_meeting_can_be_linked_to(client, record, co_chair_
     assert decisions.count() == 39
     for decision in decisions:
         assert f'id="{decision.anchor}"' in response.text
+
+
+def test_both_ends_of_lineage_show_it_and_a_superseded_paragraph_is_flagged(client, member_user):
+    earlier = DecisionFactory(number="11")
+    later = DecisionFactory(number="3")
+    Lineage.objects.create(decision=later, kind=Lineage.Kind.REAFFIRMS, earlier_decision=earlier)
+    Lineage.objects.create(decision=later, kind=Lineage.Kind.SUPERSEDES, earlier_document=earlier.document)
+    client.force_login(member_user)
+
+    earlier_page = client.get(earlier.document.meeting.get_absolute_url()).text
+    later_page = client.get(later.document.meeting.get_absolute_url()).text
+
+    later_link = f'<a href="{later.get_absolute_url()}">{escape(later.document.title)}, ¶3</a>'
+    assert f'<span class="meta">Reaffirmed by:</span> {later_link}' in earlier_page
+    assert f'<span class="meta">Superseded by:</span> {later_link}' in earlier_page
+    earlier_link = f'<a href="{earlier.get_absolute_url()}">{escape(earlier.document.title)}, ¶11</a>'
+    assert f'<span class="meta">Reaffirms:</span> {earlier_link}' in later_page
+    assert (
+        f'<span class="meta">Supersedes:</span> <a href="{earlier.document.get_absolute_url()}">'
+        f'{escape(earlier.document.title)}</a> <span class="meta">(the whole document)</span>' in later_page
+    )
+
+
+def test_a_sub_item_reads_under_its_paragraph_and_a_bullet_is_cited_by_its_place(client, member_user):
+    paragraph = DecisionFactory(number="11")
+    DecisionFactory(
+        document=paragraph.document, number="11, bullet 1", numbered=False, level="subitem", parent=paragraph
+    )
+    DecisionFactory(document=paragraph.document, number="11(b)", level="subitem", parent=paragraph)
+    client.force_login(member_user)
+
+    page = client.get(paragraph.document.meeting.get_absolute_url()).text
+
+    assert page.count('<div class="decision decision--subitem"') == 2
+    assert 'aria-label="Link to paragraph 11, bullet 1"><span aria-hidden="true">•</span></a>' in page
+    assert 'aria-label="Link to paragraph 11(b)"><strong>(b)</strong></a>' in page

@@ -252,7 +252,7 @@ def test_member_page_links_meetings_attended_and_decisions_naming_it(client, mem
     response = client.get("/members/TAU/")
 
     assert '<a href="/meetings/test-som/">Test SOM</a>' in response.text
-    assert f'<a href="{decision.get_absolute_url()}">Test statement, paragraph 7</a>' in response.text
+    assert f'<a href="{decision.get_absolute_url()}">Test statement, ¶7</a>' in response.text
 
 
 def test_member_page_lists_the_latest_meetings_and_links_to_all_of_them(client, member_user):
@@ -329,12 +329,13 @@ def _member_with_rows(member: Member, count: int) -> None:
         # 1 session, 2 user, 3 the user's permissions, 4 their groups' permissions, 5 the member
         # with its sovereign, 6 territories, 7 other spellings, 8 seats with their forums,
         # 9 groups with the bodies, 10 decisions naming it with their documents and meetings,
-        # 11 focal points, 12 its action roles counted by part and status, 13 the first
-        # actions it leads and 14 the first it supports, with their initiatives and themes,
-        # 15 the latest meetings it attended and 16 its roles at them.
-        ("secretariat_user", 16),
+        # 11 the later paragraphs that superseded or closed them, 12 focal points, 13 its
+        # action roles counted by part and status, 14 the first actions it leads and 15 the
+        # first it supports, with their initiatives and themes, 16 the latest meetings it
+        # attended and 17 its roles at them.
+        ("secretariat_user", 17),
         # The same but the focal points, which a Members user may not see.
-        ("member_user", 15),
+        ("member_user", 16),
     ],
 )
 def test_member_page_queries_do_not_grow_with_the_record(client, request, django_assert_num_queries, persona, queries):
@@ -419,10 +420,10 @@ def test_group_page_lists_its_actions_with_a_link_to_the_register(client, member
 @pytest.mark.parametrize(
     ("persona", "queries"),
     [
-        ("member_user", 10),
-        # The same and, for its Edit in admin link, 11 the user's permissions and 12 their
+        ("member_user", 12),
+        # The same and, for its Edit in admin link, 13 the user's permissions and 14 their
         # groups' permissions; asked only of staff (the admin lets no one else in).
-        ("secretariat_user", 12),
+        ("secretariat_user", 14),
     ],
 )
 def test_group_page_queries_do_not_grow_with_the_record(client, request, django_assert_num_queries, persona, queries):
@@ -440,9 +441,10 @@ def test_group_page_queries_do_not_grow_with_the_record(client, request, django_
     client.force_login(request.getfixturevalue(persona))
 
     # 1 session, 2 user, 3 the body with its forum and parent, 4 its parts, 5 its members,
-    # 6 decisions that established it and 7 decisions naming it, with their documents and
-    # meetings, 8 its meetings, 9 its action roles counted by status, 10 the first of them
-    # with their actions, initiatives and themes.
+    # 6 decisions that established it and 8 decisions naming it, with their documents and
+    # meetings, 7 and 9 the later paragraphs that superseded or closed each, 10 its meetings,
+    # 11 its action roles counted by status, 12 the first of them with their actions,
+    # initiatives and themes.
     # A first request: the first a test process serves connects the session clock's receiver
     # (balitrack/middleware.py), so a login before it goes unstamped and the page saves the session.
     client.get("/groups/TWG/")
