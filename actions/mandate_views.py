@@ -27,7 +27,8 @@ FORMS = ("mandate", "new", "lineage")
 def record_links(request: HttpRequest, slug: str) -> HttpResponse:
     document = get_document_for_recording(request.user, slug)
     paragraphs = Decision.objects.filter(document=document).exclude(level=Decision.Level.HEADING).order_by("position")
-    posted = request.POST.get("form") if request.method == "POST" else None
+    # Which of the page's three forms was sent; a POST naming none is refused (400).
+    posted = request.POST.get("form", "") if request.method == "POST" else None
     forms = {
         name: cls(
             request.POST if posted == name else None,

@@ -15,7 +15,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from actions.models import Action
 from audit.models import AuditEvent
 from members.models import Member
-from tests.factories import ActionFactory, BodyFactory, MeetingFactory
+from tests.factories import ActionFactory, BodyFactory, DocumentFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +77,38 @@ MATRIX = {
         {ANONYMOUS: TO_LOGIN, **SIGNED_IN},
         None,
     ),
+    # Record a statement: the Secretariat's; readers are refused. Steps 2 and 3 without a
+    # draft send the officer back to step 1; an empty form is refused as it stands.
+    "meetings:record-meeting": (
+        lambda: reverse("meetings:record-meeting"),
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 200, SUPERUSER: 200},
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 400, SUPERUSER: 400},
+    ),
+    "meetings:record-document": (
+        lambda: reverse("meetings:record-document"),
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 302, SUPERUSER: 302},
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 302, SUPERUSER: 302},
+    ),
+    "meetings:record-text": (
+        lambda: reverse("meetings:record-text"),
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 302, SUPERUSER: 302},
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 302, SUPERUSER: 302},
+    ),
+    "meetings:record-attendance": (
+        lambda: reverse("meetings:record-attendance", args=["ahg-som-8-2014-statement"]),
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 200, SUPERUSER: 200},
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 400, SUPERUSER: 400},
+    ),
+    "meetings:record-done": (
+        lambda: reverse("meetings:record-done", args=["ahg-som-8-2014-statement"]),
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 200, SUPERUSER: 200},
+        None,
+    ),
+    "actions:record-links": (
+        lambda: reverse("actions:record-links", args=["ahg-som-8-2014-statement"]),
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 200, SUPERUSER: 200},
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 400, SUPERUSER: 400},
+    ),
     "members:list": (lambda: reverse("members:list"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
     "members:detail": (lambda: reverse("members:detail", args=["ID"]), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
     "members:group-list": (lambda: reverse("members:group-list"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
@@ -106,7 +138,7 @@ def _url_names(patterns, namespace=None):
 def pages(db):
     """One record of each kind the pages above open."""
     Member.objects.get_or_create(code="ID", defaults={"name": "Indonesia", "kind": Member.Kind.COUNTRY})
-    MeetingFactory(slug="ahg-som-8-2014")
+    DocumentFactory(slug="ahg-som-8-2014-statement", meeting=MeetingFactory(slug="ahg-som-8-2014"))
     BodyFactory(code="WGTIP")
     ActionFactory(initiative__theme__strategy__endorsed_on=datetime.date(2014, 8, 6))
 
