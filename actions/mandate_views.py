@@ -92,7 +92,9 @@ def _context(document: Document, forms: dict[str, Any]) -> dict[str, Any]:
             Prefetch("actions", queryset=Action.objects.select_related("initiative")),
             Prefetch(
                 "lineage",
-                queryset=Lineage.objects.select_related("earlier_decision__document", "earlier_document"),
+                queryset=Lineage.objects.select_related(
+                    "earlier_decision__document__meeting", "earlier_document__meeting"
+                ),
             ),
         )
     )

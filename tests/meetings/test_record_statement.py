@@ -490,3 +490,68 @@ def test_the_summary_counts_what_was_recorded(siti, record):
     assert response.status_code == 200
     assert re.search(r"22 parts", response.text)
     assert f'href="{document.meeting.get_absolute_url()}"' in response.text
+
+
+# Query counts: every page's queries are a fixed number, however long the statement and
+# however many members, links and earlier texts the record holds. Each counts the session,
+# the user and the user's and their groups' permissions first (1-4).
+
+
+def test_step_1_queries(siti, record, django_assert_num_queries):
+    siti.get(reverse("meetings:record-meeting"))  # the first request connects the session clock
+    # 5 the planned meetings, the options of 6 forum, 7 country, 8 hosts and 9 co-chairs;
+    # from a planned meeting 10 the meeting and 11 its participants, to prefill the form.
+    with django_assert_num_queries(9):
+        siti.get(reverse("meetings:record-meeting"))
+    with django_assert_num_queries(11):
+        siti.get(reverse("meetings:record-meeting"), {"planned": "ahg-som-9-2015"})
+
+
+def test_step_2_queries(siti, record, django_assert_num_queries):
+    _start(siti)
+    # The meeting of step 1 is checked again, as it stands now: 5 the planned meeting, 6 the
+    # forum, 7 the country, 8-9 that both exist still, 10-18 its constraints (three, each in a
+    # savepoint), 19 its slug unique; then the document kept from step 2: 20-25 its two
+    # constraints, 26 its slug unique, and 27 the options of "attached to".
+    with django_assert_num_queries(27):
+        siti.get(reverse("meetings:record-document"))
+
+
+def test_step_3_preview_reads_nothing_but_the_session(siti, record, django_assert_num_queries):
+    _start(siti)
+    _paste(siti)
+    siti.get(reverse("meetings:record-text"))
+    # The text and its corrections are in the session: the preview is built from them alone.
+    with django_assert_num_queries(4):
+        siti.get(reverse("meetings:record-text"))
+
+
+def test_step_4_and_5_and_the_summary_do_not_grow_with_the_record(siti, record, django_assert_num_queries):
+    document = _recorded(siti)
+    attendance = reverse("meetings:record-attendance", args=[document.slug])
+    links = reverse("actions:record-links", args=[document.slug])
+    done = reverse("meetings:record-done", args=[document.slug])
+
+    def counted() -> None:
+        # Attendance: 5 the document with its meeting and forum, 6 the members, 7 those of the
+        # forum, 8 the bodies, 9 the participations.
+        with django_assert_num_queries(9):
+            siti.get(attendance)
+        # Links: 5 the document, 6 the earlier texts' parts, 7 this one's parts, 8 the actions
+        # they mandate, 9 their lineage; the options of 10 a paragraph, 11 an action, 12 a
+        # paragraph (lineage), 13 a paragraph (new action), 14 an initiative.
+        with django_assert_num_queries(14):
+            siti.get(links)
+        # Summary: 5 the document, 6 its parts, 7 attendance, 8 mandates and 9 lineage, counted.
+        with django_assert_num_queries(9):
+            siti.get(done)
+
+    counted()
+    for member in Member.objects.all()[:10]:
+        MeetingParticipation.objects.create(meeting=document.meeting, member=member, role="participant")
+    for part, action in zip(document.decisions.all()[:5], Action.objects.all()[:5], strict=True):
+        action.mandates.add(part)
+        Lineage.objects.create(
+            decision=part, kind="recalls", earlier_document=Document.objects.exclude(pk=document.pk).first()
+        )
+    counted()
