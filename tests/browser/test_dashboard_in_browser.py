@@ -122,7 +122,15 @@ def test_co_chair_picks_a_review_period_and_reads_what_moved_then_to_now(
     page.locator("#changes").scroll_into_view_if_needed()
     screenshot(f"dashboard-changes-review-13-{width}")
 
-    page.goto(page.url.replace("review=2027", "review=1999"))
+    page.goto(
+        page.url.replace("/dashboard/?review=2027#changes", "/dashboard/changes/?review=2027&from=planned&to=completed")
+    )
+
+    expect(page.get_by_role("heading", name="1 action from planned to completed")).to_be_visible()
+    expect(page.get_by_role("main").get_by_role("listitem")).to_have_text([str(finished)])
+    screenshot(f"dashboard-move-review-13-{width}")
+
+    page.goto(page.url.replace("/dashboard/changes/", "/dashboard/").replace("review=2027", "review=1999"))
 
     expect(page.locator(".messages")).to_contain_text("There is no review period “1999”")
     expect(page.get_by_role("heading", name=re.compile(r"^Changes since the endorsement"))).to_be_visible()
