@@ -12,8 +12,12 @@ RECORD_STATEMENT_PERMISSION = "meetings.add_decision"
 
 
 def can_record_statements(user: User | AnonymousUser) -> bool:
-    """Who may use "Record a statement": its pages, and its button on the meetings list."""
-    return user.is_authenticated and user.has_perm(RECORD_STATEMENT_PERMISSION)
+    """Who may use "Record a statement": its pages, and its button on the meetings list.
+
+    Staff is asked first, as for Edit in admin (members/templatetags/admin_links.py): the
+    Secretariat's accounts are staff, as they keep the record in the admin too, so the
+    meetings list costs readers no query for their permissions."""
+    return user.is_active and user.is_staff and user.has_perm(RECORD_STATEMENT_PERMISSION)
 
 
 def check_can_record_statements(user: User | AnonymousUser) -> None:
