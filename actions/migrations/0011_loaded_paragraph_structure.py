@@ -11,7 +11,7 @@ import json
 
 from django.db import migrations
 
-from members.roles import sync_role_groups_in_migration
+from members.roles import sync_role_groups
 
 
 def _digest(value):
@@ -21,7 +21,15 @@ def _digest(value):
 
 
 def roles(apps, schema_editor):
-    sync_role_groups_in_migration(apps)
+    # Only meetings' permissions are made here (Django makes the rest after the last
+    # migration): making every app's could make the content type of a model another app's
+    # migration has yet to move (reminders' 0002 renames Review's to actions').
+    from django.contrib.auth.management import create_permissions
+
+    meetings = apps.get_app_config("meetings")
+    meetings.models_module = True
+    create_permissions(meetings, apps=apps, verbosity=0)
+    sync_role_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
 
 
 def forwards(apps, schema_editor):
