@@ -50,6 +50,10 @@ class MeetingManager(models.Manager["Meeting"]):
         return self.get(slug=slug)
 
 
+# Addresses under /meetings/ that are pages, not meetings.
+RESERVED_SLUGS = ("record",)
+
+
 class Meeting(models.Model):
     """A conference, senior officials' meeting, workshop or other gathering, held or planned."""
 
@@ -158,6 +162,12 @@ class Meeting(models.Model):
                 name="meetings_meeting_slug_safe",
                 violation_error_message=CODE_MESSAGE,
                 condition=code_is_safe("slug"),
+            ),
+            # /meetings/record/ is the Secretariat's "Record a statement" (meetings/urls.py).
+            models.CheckConstraint(
+                name="meetings_meeting_slug_not_reserved",
+                violation_error_message='"record" names a page of BaliTrack\'s own: choose another slug.',
+                condition=~Q(slug__in=RESERVED_SLUGS),
             ),
         ]
         indexes = [

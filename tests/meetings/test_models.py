@@ -72,3 +72,12 @@ def test_decision_reads_as_a_paragraph_of_its_document():
     decision = DecisionFactory(number="7", document__title="Co-Chairs' Statement, 8th AHG SOM")
 
     assert str(decision) == "Co-Chairs' Statement, 8th AHG SOM, ¶7"
+
+
+def test_no_meeting_can_take_the_address_of_record_a_statement(db):
+    meeting = MeetingFactory.build(slug="record")
+
+    with pytest.raises(ValidationError) as refusal:
+        meeting.full_clean()
+
+    assert refusal.value.messages == ['"record" names a page of BaliTrack\'s own: choose another slug.']
