@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db.models import Avg, Count, Q, QuerySet, Sum
+from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
@@ -24,7 +24,7 @@ from actions.changes import Changes, Period, build_changes, since_last_review
 from actions.models import STRATEGY_ORDER, Action, ActionOwner, ActionUpdate, Strategy
 from actions.record_version import record_version
 from actions.schedule import ReviewSchedule, current_schedule
-from meetings.models import Decision, Meeting
+from meetings.models import Decision, Lineage, Meeting
 from members.models import Member
 
 RECENT = datetime.timedelta(days=90)
@@ -127,6 +127,10 @@ class Dashboard:
     meetings_past_but_planned: int
     decisions_without_action: list[Decision]
     decisions_without_action_count: int
+    # Follow-up decisions with no action that a later paragraph superseded or closed: they
+    # need none, and are listed apart, flagged, so the gap above counts only what stands.
+    decisions_ended: list[Decision]
+    decisions_ended_count: int
     # Members whom review reminders concern but who have no one to send them to.
     members_without_focal_point: list[Member]
     actions_without_mandate: list[Action]
@@ -217,7 +221,11 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
     if reviews:
         # A bound on recorded_at itself rather than on its date, so the index on it is used.
         updates_since = updates_since.filter(recorded_at__gte=since_last_review(reviews).start_cut)
-    decisions_without_action = Decision.objects.filter(verb__in=Decision.FOLLOW_UP_VERBS, actions__isnull=True)
+    unlinked = Decision.objects.filter(verb__in=Decision.FOLLOW_UP_VERBS, actions__isnull=True)
+    ended = Exists(Lineage.objects.filter(earlier_decision=OuterRef("pk"), kind__in=Lineage.ENDS_MANDATE))
+    decisions_without_action, decisions_ended = unlinked.filter(~ended), unlinked.filter(ended)
+    # Both counts in one query.
+    unlinked_counts = unlinked.aggregate(standing=Count("pk", filter=~ended), ended=Count("pk", filter=ended))
     by_lead, leads_not_shown = _largest_bars(
         owners.filter(role__in=ActionOwner.LEADING_ROLES, member__isnull=False),
         param="lead",
@@ -284,7 +292,13 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
                 :GAPS_LISTED
             ]
         ),
-        decisions_without_action_count=decisions_without_action.count(),
+        decisions_without_action_count=unlinked_counts["standing"],
+        decisions_ended=list(
+            decisions_ended.select_related("document__meeting")
+            .prefetch_related(Decision.ending_links())
+            .order_by("document__date", "position")[:GAPS_LISTED]
+        ),
+        decisions_ended_count=unlinked_counts["ended"],
         members_without_focal_point=list(
             Member.objects.to_remind(settings.REMINDER_FORUMS).without_focal_point().order_by("name")
         ),

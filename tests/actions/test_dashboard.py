@@ -5,13 +5,22 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.html import escape
 
 # Imported for its sign-in receiver: without it, a test that runs before any request has
 # loaded the middleware signs in without the session clock, and its first page writes the
 # session (three more queries).
 import balitrack.middleware  # noqa: F401
 from actions.services import action_record_update
-from tests.factories import ActionFactory, ActionOwnerFactory, InitiativeFactory, MemberFactory, ThemeFactory
+from meetings.models import Decision, Lineage
+from tests.factories import (
+    ActionFactory,
+    ActionOwnerFactory,
+    DecisionFactory,
+    InitiativeFactory,
+    MemberFactory,
+    ThemeFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -213,12 +222,13 @@ def test_dashboard_costs_the_same_queries_however_many_actions_and_whichever_per
     # counts, average progress and actions without mandate in it); the strategy with its
     # last review held (the review schedule); four chart GROUP BYs; next meetings and
     # past-but-planned meetings; the updates since the last review counted (for the review
-    # reminders); decisions without action and their count; Steering Group members without
+    # reminders); decisions without action, those of them a later paragraph superseded or
+    # closed (with what ended each, when there are any) and both counts; Steering Group members without
     # a focal point; actions without mandate; the changes over the period (each group of
     # status then, status now and updated, with its size and first actions), then those
     # actions' initiatives; the choice lists' version, then (the record has just changed) the choices of the lead,
     # theme and pillar filters. The period's choices come from the schedule already read.
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(23):
         response = client.get(DASHBOARD, {"review": review})
 
     assert response.context["board"].total == actions
@@ -259,3 +269,20 @@ def test_gaps_in_the_record_are_counted_in_full_and_the_first_listed(client, co_
     assert board.actions_without_mandate_count == 25
     assert [action.number for action in board.actions_without_mandate] == list(range(1, 21))
     assert "The first 20 of 25, in the strategy's order." in response.content.decode()
+
+
+def test_a_follow_up_decision_a_later_paragraph_superseded_needs_no_action_and_is_flagged(client, co_chair_user):
+    standing = DecisionFactory(verb=Decision.Verb.AGREED)
+    superseded = DecisionFactory(verb=Decision.Verb.TASKED)
+    later = DecisionFactory(number="5", verb=Decision.Verb.DECIDED)
+    ActionFactory().mandates.add(later)
+    Lineage.objects.create(decision=later, kind=Lineage.Kind.SUPERSEDES, earlier_decision=superseded)
+    client.force_login(co_chair_user)
+
+    response = client.get(DASHBOARD)
+
+    board = response.context["board"]
+    assert (board.decisions_without_action, board.decisions_without_action_count) == ([standing], 1)
+    assert (board.decisions_ended, board.decisions_ended_count) == ([superseded], 1)
+    assert "Superseded or closed, needing no action (1)" in response.text
+    assert f'<span class="tag tag--overdue">superseded by {escape(later.document.title)}, ¶5</span>' in response.text
