@@ -510,10 +510,10 @@ def test_step_1_queries(siti, record, django_assert_num_queries):
 def test_step_2_queries(siti, record, django_assert_num_queries):
     _start(siti)
     # The meeting of step 1 is checked again, as it stands now: 5 the planned meeting, 6 the
-    # forum, 7 the country, 8-9 that both exist still, 10-18 its constraints (three, each in a
-    # savepoint), 19 its slug unique; then the document kept from step 2: 20-25 its two
-    # constraints, 26 its slug unique, and 27 the options of "attached to".
-    with django_assert_num_queries(27):
+    # forum, 7 the country, 8-9 that both exist still, 10-21 its constraints (four, each in a
+    # savepoint), 22 its slug unique; then the document kept from step 2: 23-28 its two
+    # constraints, 29 its slug unique, and 30 the options of "attached to".
+    with django_assert_num_queries(30):
         siti.get(reverse("meetings:record-document"))
 
 
