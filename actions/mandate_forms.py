@@ -7,12 +7,19 @@ import re
 from typing import Any, cast
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 
 from actions.models import STRATEGY_ORDER, Action, Initiative
 from meetings.models import Decision, Document, Lineage
 
 MAX_ACTION_TEXT = 2000
+# The page stays bounded whatever the size of the record: the lists offer at most these many
+# actions, and the parts of at most these many earlier documents (the real record has 31
+# actions and five documents, all listed); anything else is given by its number or citation.
+LISTED_ACTIONS = 300
+LISTED_DOCUMENTS = 12
+# "687", "/actions/687/", "https://balitrack.example.org/actions/687/".
+_ACTION_NUMBER = re.compile(r"\s*(?:\S*/actions/)?(?P<pk>\d{1,9})/?\s*")
 # "bp-mc-5-2013-statement ¶11", "bp-mc-5-2013 ¶11", "bp-mc-5-2013 paragraph 11(b)".
 _CITATION = re.compile(r"(?P<slug>[A-Za-z0-9_-]+)\s*(?:¶|para(?:graph)?\.?\s)\s*(?P<number>\S.*)", re.I)
 
@@ -41,11 +48,39 @@ class _LinkForm(forms.Form):
 
 
 class MandateForm(_LinkForm):
-    """An existing action the paragraph mandates."""
+    """An existing action the paragraph mandates: chosen from the list (the first actions of
+    the strategy, LISTED_ACTIONS at most), or given by its number in BaliTrack."""
 
-    action = ActionChoiceField(
-        queryset=Action.objects.select_related("initiative").order_by(*STRATEGY_ORDER), empty_label="Choose an action"
+    action = ActionChoiceField(queryset=Action.objects.none(), required=False, empty_label="Choose an action")
+    action_number = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Or its number in BaliTrack",
+        help_text=(
+            f"The list holds the strategy's first {LISTED_ACTIONS} actions. Any action can be given by the number"
+            " at the end of its address: 687 for /actions/687/."
+        ),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # One query when the list is drawn: the first actions are a subquery.
+        listed = Action.objects.order_by(*STRATEGY_ORDER).values("pk")[:LISTED_ACTIONS]
+        field = cast(ActionChoiceField, self.fields["action"])
+        field.queryset = Action.objects.select_related("initiative").filter(pk__in=listed).order_by(*STRATEGY_ORDER)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        chosen, number = cleaned.get("action"), cleaned.get("action_number", "").strip()
+        if bool(chosen) == bool(number):
+            raise forms.ValidationError("Choose the action from the list or give its number, not both.")
+        if number:
+            found = _ACTION_NUMBER.fullmatch(number)
+            action = Action.objects.select_related("initiative").filter(pk=int(found["pk"])).first() if found else None
+            if action is None:
+                raise forms.ValidationError({"action_number": f"No action has the number {number}."})
+            cleaned["action"] = action
+        return cleaned
 
 
 class NewActionForm(_LinkForm):
@@ -78,10 +113,16 @@ class LineageForm(_LinkForm):
     def __init__(self, *args: Any, paragraphs: QuerySet[Decision], document: Document, **kwargs: Any) -> None:
         super().__init__(*args, paragraphs=paragraphs, **kwargs)
         self.document = document
-        # Every other document's parts, grouped by document: the record's earlier texts are a
-        # few hundred parts (the search by citation is there for when the list grows long).
+        # The parts of the latest other documents, grouped by document; an older text is given
+        # by its citation, so that the page stays the same size as the record grows.
+        latest = (
+            Document.objects.exclude(pk=document.pk)
+            .filter(Exists(Decision.objects.filter(document=OuterRef("pk")).exclude(level=Decision.Level.HEADING)))
+            .order_by(F("date").desc(nulls_last=True), "-pk")
+            .values("pk")[:LISTED_DOCUMENTS]
+        )
         earlier = (
-            Decision.objects.exclude(document=document)
+            Decision.objects.filter(document__in=latest)
             .exclude(level=Decision.Level.HEADING)
             .select_related("document")
             .order_by("document__date", "document__title", "position")

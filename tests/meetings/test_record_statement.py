@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from actions.models import Action
+from actions.models import STRATEGY_ORDER, Action
 from audit.models import AuditEvent
 from meetings.models import Decision, Document, Lineage, Meeting, MeetingParticipation
 from meetings.record_draft import SESSION_KEY
@@ -555,3 +555,28 @@ def test_step_4_and_5_and_the_summary_do_not_grow_with_the_record(siti, record, 
             decision=part, kind="recalls", earlier_document=Document.objects.exclude(pk=document.pk).first()
         )
     counted()
+
+
+def test_the_links_page_lists_a_bounded_number_of_actions_and_takes_any_by_its_number(siti, record, monkeypatch):
+    monkeypatch.setattr("actions.mandate_forms.LISTED_ACTIONS", 10)
+    monkeypatch.setattr("actions.mandate_forms.LISTED_DOCUMENTS", 2)
+    document = _recorded(siti)
+    url = reverse("actions:record-links", args=[document.slug])
+    last = Action.objects.order_by(*STRATEGY_ORDER).last()
+    assert last is not None and Action.objects.count() > 10
+
+    page = siti.get(url)
+
+    form = page.context["forms"]
+    assert len(form["mandate"].fields["action"].queryset) == 10
+    earlier_documents = [group for group in form["lineage"].fields["earlier"].choices[1:]]
+    assert len(earlier_documents) == 2
+    four = document.decisions.get(number="4")
+    refused = siti.post(url, {"form": "mandate", "mandate-paragraph": four.pk, "mandate-action_number": "99999999"})
+    assert refused.status_code == 400
+    assert "No action has the number 99999999." in refused.text
+    given = siti.post(
+        url, {"form": "mandate", "mandate-paragraph": four.pk, "mandate-action_number": f"/actions/{last.pk}/"}
+    )
+    assert given.status_code == 302
+    assert list(four.actions.all()) == [last]
