@@ -627,3 +627,7 @@ class RecordVersion(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+# Defined beside its service; imported here so that Django registers it with this app.
+from actions.review_print import ReviewPrint  # noqa: E402, F401

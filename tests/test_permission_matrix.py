@@ -46,6 +46,19 @@ MATRIX = {
         {ANONYMOUS: TO_LOGIN, **SIGNED_IN},
         None,
     ),
+    # The report's detail and print version, as readable as the report itself. The one action
+    # here is few enough to print from the report's page: its print version sends readers
+    # there, whether they ask for one (POST) or open it (GET).
+    "dashboard:review-initiative": (
+        lambda: reverse("dashboard:review-initiative", args=[2015, Action.objects.get().initiative.slug]),
+        {ANONYMOUS: TO_LOGIN, **SIGNED_IN},
+        None,
+    ),
+    "dashboard:review-print": (
+        lambda: reverse("dashboard:review-print", args=[2015]),
+        {ANONYMOUS: TO_LOGIN, **dict.fromkeys(SIGNED_IN, 302)},
+        {ANONYMOUS: TO_LOGIN, **dict.fromkeys(SIGNED_IN, 302)},
+    ),
     "login": (lambda: reverse("login"), dict.fromkeys(ROLES, 200), dict.fromkeys(ROLES, 200)),
     # Signing out is a POST that ends on the sign-in page; GET changes nothing.
     "logout": (

@@ -45,6 +45,10 @@ def _reading_pages() -> list[tuple[str, str]]:
         ("groups", reverse("members:group-list")),
         ("group", reverse("members:group-detail", args=["RSO"])),
         *((f"review report {year}", reverse("dashboard:review", args=[year])) for year in (years[0], years[-1])),
+        (
+            "review report, an initiative's actions",
+            reverse("dashboard:review-initiative", args=[years[0], action.initiative.slug]),
+        ),
         ("password change", reverse("password_change")),
         ("page not found", "/meetings/no-such-meeting/"),
     ]
