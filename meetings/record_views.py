@@ -223,7 +223,8 @@ def _save(request: HttpRequest, draft: dict[str, Any], drafts: list[DraftPart], 
         return redirect(reverse("meetings:record-text") + "#preview")
     request.session.pop(SESSION_KEY, None)
     messages.success(request, f"{document.title} is recorded: {saved.created} parts.")
-    return redirect("meetings:record-attendance", document.slug)
+    # A fragment of its own: a browser keeps the posting page's (#preview) across a redirect without one.
+    return redirect(reverse("meetings:record-attendance", args=[document.slug]) + "#main")
 
 
 def _render_text(

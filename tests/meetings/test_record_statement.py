@@ -117,7 +117,7 @@ def test_a_planned_meeting_and_its_statement_are_saved_together_on_confirming(si
     response = siti.post(reverse("meetings:record-text"), {**data, "step": "confirm"})
 
     assert response.status_code == 302
-    assert response.url == reverse("meetings:record-attendance", args=["ahg-som-9-2015-statement"])
+    assert response.url == reverse("meetings:record-attendance", args=["ahg-som-9-2015-statement"]) + "#main"
     meeting = Meeting.objects.get(slug="ahg-som-9-2015")
     assert meeting.status == Meeting.Status.HELD
     document = Document.objects.get(slug="ahg-som-9-2015-statement")
