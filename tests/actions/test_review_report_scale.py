@@ -340,3 +340,8 @@ def test_the_csv_streams_every_action_in_batches_of_queries(
         )
     )
     assert [int(row[2]) for row in rows] == expected
+
+
+def test_the_print_task_gives_up_after_ten_minutes():
+    # Soft: the build is marked failed and can be asked again; hard, 30 s later: the worker is killed.
+    assert (build_review_print.soft_time_limit, build_review_print.time_limit) == (600, 630)

@@ -189,7 +189,7 @@ def test_dashboard_scan_and_report_agree_on_the_next_and_last_review(
         # The weekly reminder counts the whole weeks of the days the dashboard counts.
         assert (case.reminded or "").endswith(f": {reviews.days_overdue // 7} weeks overdue")
     for year, state in case.reports.items():
-        review = reports[year].context["report"].review
+        review = reports[year].context["period"].review
         assert review.state == state, year
         if review.state != ReviewState.LATER and review.number == case.next_number:
             # The report of the next review's year says what the dashboard says of it.
