@@ -12,6 +12,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+import balitrack.middleware  # noqa: F401  (its sign-in receiver; see test_dashboard.py)
 from actions import report_views, review
 from actions.models import Action, ActionUpdate
 from actions.record_version import record_changed
@@ -188,10 +189,18 @@ def test_an_initiative_not_in_the_strategy_is_not_found(client, member_user, ini
 
 
 @time_machine.travel(TODAY, tick=False)
-def test_the_record_shows_every_action_inline_and_links_its_initiatives_to_them(client, record, co_chair_user):
+def test_the_record_shows_every_action_inline_and_links_its_initiatives_to_them(
+    client, record, co_chair_user, django_assert_num_queries
+):
     client.force_login(co_chair_user)
 
-    page = client.get(reverse("dashboard:review", args=[2015])).content.decode()
+    # The session and its user; the strategy in force; the review's row; the record's token;
+    # the themes; their initiatives; each action's state at both ends; the period's updates
+    # by initiative (none in 2015); then the detail: the actions with their initiatives and
+    # themes; their states at the start; the count of their updates in the period (none, so
+    # no query for the latest of them).
+    with django_assert_num_queries(12):
+        page = client.get(reverse("dashboard:review", args=[2015])).content.decode()
 
     assert page.count('<tr>\n      <td><a href="/actions/') == 31
     assert "/reports/review/2015/initiatives/" not in page
