@@ -14,7 +14,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-import redis
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
@@ -23,6 +22,7 @@ from actions import report_views
 from actions.models import ActionUpdate
 from actions.review_print import ReviewPrint
 from balitrack.celery import app as celery_app
+from tests.celery_services import services_missing
 from tests.factories import ActionFactory, InitiativeFactory, StrategyFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -30,20 +30,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-def _services_missing() -> str:
-    if connection.vendor != "postgresql":
-        return "the worker needs a database it can share: run with DATABASE_URL on PostgreSQL"
-    try:
-        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return f"no Redis at {settings.REDIS_URL}"
-    return ""
-
-
 @pytest.fixture
 def worker(tmp_path):
     """A Celery worker on a queue of this test's own, stopped at the end."""
-    missing = _services_missing()
+    missing = services_missing()
     if missing:
         pytest.skip(f"Integration test skipped: {missing}.")
     queue = f"balitrack-test-{uuid.uuid4().hex[:8]}"

@@ -17,7 +17,6 @@ import uuid
 from pathlib import Path
 
 import pytest
-import redis
 from aiosmtpd.controller import Controller
 from django.conf import settings
 from django.db import connection
@@ -27,6 +26,7 @@ from members.models import Member
 from reminders.models import Reminder
 from reminders.services import reminders_scan
 from reminders.tasks import SendQueue
+from tests.celery_services import services_missing
 from tests.factories import FocalPointFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -64,16 +64,6 @@ class Inbox:
         return "250 OK"
 
 
-def _services_missing() -> str:
-    if connection.vendor != "postgresql":
-        return "the worker needs a database it can share: run with DATABASE_URL on PostgreSQL"
-    try:
-        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return f"no Redis at {settings.REDIS_URL}"
-    return ""
-
-
 @pytest.fixture
 def smtp_inbox(request):
     inbox = Inbox(flaky="th@example.org", hold=getattr(request, "param", ""))
@@ -90,7 +80,7 @@ def smtp_inbox(request):
 @pytest.fixture
 def start_worker(smtp_inbox, tmp_path):
     """Starts Celery workers on a queue of this test's own; stops them all at the end."""
-    missing = _services_missing()
+    missing = services_missing()
     if missing:
         pytest.skip(f"Integration test skipped: {missing}.")
     _, port = smtp_inbox
