@@ -14,7 +14,7 @@ from actions.models import Action, Review, Strategy
 from actions.review import build_review_report, review_period, review_summary
 from actions.schedule import ReviewSchedule, ReviewState
 from actions.services import action_record_update
-from tests.factories import ActionFactory, StrategyFactory, ThemeFactory
+from tests.factories import ActionFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,11 +36,6 @@ def _summary(strategy, year: int, today: datetime.date = datetime.date(2026, 11,
 
 def _at(day: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(f"{day}T09:00:00+07:00")
-
-
-@pytest.fixture
-def strategy():
-    return StrategyFactory(endorsed_on=datetime.date(2014, 8, 6), review_interval_months=12)
 
 
 @pytest.fixture

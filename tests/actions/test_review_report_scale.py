@@ -19,7 +19,7 @@ from actions.record_version import record_changed
 from actions.review_print import ReviewPrint, review_print_build
 from actions.services import action_record_update
 from actions.tasks import build_review_print
-from tests.factories import ActionFactory, InitiativeFactory, StrategyFactory, ThemeFactory
+from tests.factories import ActionFactory, InitiativeFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +30,6 @@ YEAR = 2015
 
 def _at(day: str) -> datetime.datetime:
     return datetime.datetime.fromisoformat(f"{day}T09:00:00+07:00")
-
-
-@pytest.fixture
-def strategy():
-    return StrategyFactory(endorsed_on=datetime.date(2014, 8, 6), review_interval_months=12)
 
 
 @pytest.fixture
