@@ -56,6 +56,10 @@ def sign_in(page, live_record):
         page.goto(f"{live_record.url}/accounts/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
+        # Wait for the page signed in to, scripts and all: keys pressed while it still
+        # parses land in a half-built page, and when parsing ends Chromium scrolls to the
+        # address's fragment again and moves focus back to it (a CI run lost a Tab that way).
+        with page.expect_navigation(wait_until="load"):
+            page.get_by_role("button", name="Sign in").click()
 
     return as_user
