@@ -17,6 +17,8 @@ class EventKind(models.TextChoices):
     CHANGED = "changed", "Changed"
     DELETED = "deleted", "Deleted"
     IMPORTED = "imported", "Imported"
+    # An API token or calendar address that is unknown, revoked or malformed (api.keys).
+    KEY_REFUSED = "key_refused", "API token or feed address refused"
 
 
 # Events about a record must name it.

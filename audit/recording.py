@@ -15,7 +15,7 @@ from audit.context import Actor, current_actor
 from audit.models import AuditEvent
 
 # Values nobody should read back, even in the trail: only the fact of a change is kept.
-MASKED_FIELDS = frozenset({"password"})
+MASKED_FIELDS = frozenset({"password", "digest"})
 # Bookkeeping that changes on every sign-in and is recorded as the sign-in itself.
 IGNORED_FIELDS = frozenset({"last_login"})
 MASK = "(hidden)"

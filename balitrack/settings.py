@@ -47,12 +47,16 @@ INSTALLED_APPS = [
     "reminders",
     "audit",
     "accounts",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 # Whose changes the audit trail records: every model of the record's apps (the strategy's
 # reviews among them), users and their groups. The reminder log is left out: it is itself
 # a log, with its own attempts and times, written by the worker many times a day.
-AUDITED_APPS = ["members", "meetings", "actions"]
+AUDITED_APPS = ["members", "meetings", "actions", "api"]
 AUDITED_MODELS = ["auth.User", "auth.Group"]
 # Bookkeeping rows inside those apps that are not part of the record.
 UNAUDITED_MODELS = ["actions.RecordVersion"]
@@ -335,3 +339,49 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
+
+# The API under /api/v1/ (the api app). A program signs in with a personal token; a person
+# reading the docs in the browser is signed in by their session. Nothing is open to anonymous
+# callers, every list is paged, and JSON is the only format (no browsable HTML API: the docs
+# at /api/v1/docs/ are the readable version).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.PerTokenThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.CursorPage",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+# Requests each token may make, per second, minute, hour or day ("300/minute").
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "300/minute")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BaliTrack API",
+    "DESCRIPTION": (
+        "The Bali Process record for other systems: members, forums and bodies, meetings with their "
+        "attendance, documents paragraph by paragraph, the strategy and its actions with their owners, "
+        "mandates and history. Read-only except for recording a status update, which only the Secretariat "
+        "may do. Sign in with `Authorization: Bearer <token>`, a personal token made on your API tokens page."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Swagger UI's files come from BaliTrack itself (drf-spectacular-sidecar): no CDN, and the
+    # Content-Security-Policy's script-src stays 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ActionStatus": "actions.models.Action.Status"},
+    "SECURITY": [{"bearerAuth": []}],
+    "APPEND_COMPONENTS": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+}
+# The API's request counts, shared by all workers as the dashboard's cache is.
+CACHES["api"] = (
+    {**CACHES["dashboard"], "KEY_PREFIX": "balitrack-api"}  # type: ignore[dict-item]
+    if env_str("REDIS_URL")
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api"}
+)

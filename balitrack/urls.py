@@ -14,6 +14,7 @@ urlpatterns = [
     path("actions/", include("actions.urls")),
     path("meetings/", include("meetings.urls")),
     path("", include("members.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
 
