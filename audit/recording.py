@@ -43,6 +43,7 @@ def record(
         ip_address=actor.ip_address,
         source=actor.source,
         changes=changes or {},
+        object_repr=object_repr[:300],
     )
     if instance is not None:
         event.content_type = ContentType.objects.get_for_model(instance)

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import caches
 from pytest_django.plugin import blocking_manager_key
 
 from members.models import Member, Profile
@@ -29,9 +30,18 @@ def _own_redis_database(url: str, worker: str) -> str:
     return f"{base}/{(int(number or 0) - 1 - int(worker.removeprefix('gw'))) % 16}"
 
 
-_dashboard_cache = cast(dict[str, Any], settings.CACHES["dashboard"])
-if (worker := os.environ.get("PYTEST_XDIST_WORKER")) and "redis" in _dashboard_cache["BACKEND"].lower():
-    _dashboard_cache["LOCATION"] = _own_redis_database(_dashboard_cache["LOCATION"], worker)
+# The API's request counts (api.throttling) live beside the dashboard's, under their own prefix.
+for _alias in ("dashboard", "api"):
+    _shared_cache = cast(dict[str, Any], settings.CACHES[_alias])
+    if (worker := os.environ.get("PYTEST_XDIST_WORKER")) and "redis" in _shared_cache["BACKEND"].lower():
+        _shared_cache["LOCATION"] = _own_redis_database(_shared_cache["LOCATION"], worker)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_api_request_counts():
+    """Each test starts with no API requests counted: ids restart after a rollback, so one
+    test's token could otherwise inherit another's count."""
+    caches["api"].clear()
 
 
 def _rebuild_role_groups() -> None:

@@ -12,10 +12,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from actions.models import Action
+from actions.models import Action, Initiative, Strategy, Theme
 from audit.models import AuditEvent
-from members.models import Member
-from tests.factories import ActionFactory, BodyFactory, DocumentFactory, MeetingFactory
+from meetings.models import Decision, Document, Meeting
+from members.models import Body, Forum, Member
+from tests.factories import ActionFactory, BodyFactory, DecisionFactory, DocumentFactory, ForumFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +132,58 @@ MATRIX = {
         None,
     ),
 }
+
+# The API: a caller who is not signed in (no token, no session) is refused with 401 and a
+# WWW-Authenticate header, not sent to a sign-in page no program can fill in. Reading is
+# for every role; POST to a read-only endpoint is 405.
+API_READ = {ANONYMOUS: 401, **SIGNED_IN}
+API_READ_POST = {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 405)}
+API_RECORDS = {
+    "member": lambda: Member.objects.get(code="ID").pk,
+    "forum": lambda: Forum.objects.first().pk,
+    "body": lambda: Body.objects.get(code="WGTIP").pk,
+    "meeting": lambda: Meeting.objects.get(slug="ahg-som-8-2014").pk,
+    "document": lambda: Document.objects.get(slug="ahg-som-8-2014-statement").pk,
+    "paragraph": lambda: Decision.objects.first().pk,
+    "strategy": lambda: Strategy.objects.get().pk,
+    "theme": lambda: Theme.objects.get().pk,
+    "initiative": lambda: Initiative.objects.get().pk,
+    "action": lambda: Action.objects.get().pk,
+}
+for _basename, _pk in API_RECORDS.items():
+    MATRIX[f"api:{_basename}-list"] = (lambda b=_basename: reverse(f"api:{b}-list"), API_READ, API_READ_POST)
+    MATRIX[f"api:{_basename}-detail"] = (
+        lambda b=_basename, pk=_pk: reverse(f"api:{b}-detail", args=[pk()]),
+        API_READ,
+        API_READ_POST,
+    )
+MATRIX |= {
+    "api:schema": (lambda: reverse("api:schema"), API_READ, API_READ_POST),
+    "api:docs": (lambda: reverse("api:docs"), API_READ, API_READ_POST),
+    "api:action-history": (
+        lambda: reverse("api:action-history", args=[Action.objects.get().pk]),
+        API_READ,
+        API_READ_POST,
+    ),
+    # Recording a status update: the Secretariat's; an empty request is refused as it stands.
+    "api:action-updates": (
+        lambda: reverse("api:action-updates", args=[Action.objects.get().pk]),
+        API_READ_POST,
+        {ANONYMOUS: 401, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 400, SUPERUSER: 400},
+    ),
+    # Each user's own keys; an empty form is refused as it stands.
+    "api:keys": (
+        lambda: reverse("api:keys"),
+        {ANONYMOUS: TO_LOGIN, **SIGNED_IN},
+        {ANONYMOUS: TO_LOGIN, **dict.fromkeys(SIGNED_IN, 400)},
+    ),
+    # A calendar address is its own sign-in: one that opens nothing is not found, for anyone.
+    "api:calendar": (
+        lambda: reverse("api:calendar", args=["bt_not-a-feed"]),
+        dict.fromkeys(ROLES, 404),
+        dict.fromkeys(ROLES, 405),
+    ),
+}
 # Pages that only read refuse POST; signing in is needed first.
 READ_ONLY_POST = {ANONYMOUS: TO_LOGIN, MEMBER: 405, CO_CHAIR: 405, SECRETARIAT: 405, SUPERUSER: 405}
 # Django's own forms answer POST with the form again (200) or a redirect once done.
@@ -151,7 +204,9 @@ def _url_names(patterns, namespace=None):
 def pages(db):
     """One record of each kind the pages above open."""
     Member.objects.get_or_create(code="ID", defaults={"name": "Indonesia", "kind": Member.Kind.COUNTRY})
-    DocumentFactory(slug="ahg-som-8-2014-statement", meeting=MeetingFactory(slug="ahg-som-8-2014"))
+    document = DocumentFactory(slug="ahg-som-8-2014-statement", meeting=MeetingFactory(slug="ahg-som-8-2014"))
+    DecisionFactory(document=document)
+    ForumFactory()
     BodyFactory(code="WGTIP")
     ActionFactory(initiative__theme__strategy__endorsed_on=datetime.date(2014, 8, 6))
 
