@@ -4,13 +4,15 @@ Each view reads through the same access rules as the app's pages (members.access
 actions.access): a token sees exactly what its user sees in the browser.
 """
 
+import functools
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action as route
 from rest_framework.request import Request
@@ -109,6 +111,16 @@ class ApiActionFilter(ActionFilter):
 
 
 ApiActionFilter.base_filters.pop("sort")
+
+
+def _takes_a_code(method: Any) -> Any:
+    # The register's member, body and meeting filters read a code or slug ("ID", "WGTIP"):
+    # a string in the OpenAPI document, which cannot guess it from the filter's method.
+    return extend_schema_field(OpenApiTypes.STR)(functools.wraps(method)(lambda *args: method(*args)))
+
+
+for _name in ("filter_lead", "filter_owner", "filter_group", "filter_meeting"):
+    setattr(ApiActionFilter, _name, _takes_a_code(getattr(ActionFilter, _name)))
 
 
 class HistoryPage(CursorPage):

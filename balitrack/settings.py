@@ -47,7 +47,8 @@ INSTALLED_APPS = [
     "reminders",
     "audit",
     "accounts",
-    "rest_framework",
+    # Not "rest_framework": its templates and scripts are for the browsable HTML API, which
+    # BaliTrack does not serve (the docs at /api/v1/docs/ are the readable version).
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
@@ -375,7 +376,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ActionStatus": "actions.models.Action.Status"},
+    # Several models have a "kind" or a "status": each its own name in the document.
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatus": "actions.models.Action.Status",
+        "BodyStatus": "members.models.Body.Status",
+        "MeetingStatus": "meetings.models.Meeting.Status",
+        "MemberKind": "members.models.Member.Kind",
+        "BodyKind": "members.models.Body.Kind",
+        "MeetingKind": "meetings.models.Meeting.Kind",
+        "DocumentKind": "meetings.models.Document.Kind",
+    },
 }
 # The API's request counts, shared by all workers as the dashboard's cache is.
 CACHES["api"] = (

@@ -125,10 +125,13 @@ def test_no_script_served_reads_cookies():
     # With the CSRF cookie HttpOnly, a script that read the token from it would fail: every
     # script BaliTrack serves, its own and the admin's, must take it from the form instead.
     scripts = [path for finder in finders.get_finders() for path, _storage in finder.list([]) if path.endswith(".js")]
+    # Swagger UI (the API's docs) has cookie code of its own for APIs signed in by cookie; it
+    # never needs the CSRF token: its requests send a Bearer token, which asks for none.
     readers = [
         path
         for path in scripts
-        if re.search(r"document\.cookie|csrftoken", Path(finders.find(path)).read_text(encoding="utf-8"))
+        if not path.startswith("drf_spectacular_sidecar/")
+        and re.search(r"document\.cookie|csrftoken", Path(finders.find(path)).read_text(encoding="utf-8"))
     ]
 
     assert "balitrack/count.js" in scripts and "admin/js/change_form.js" in scripts
