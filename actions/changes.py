@@ -158,8 +158,11 @@ class Changes:
         return sum(move.count for move in self.moves)
 
 
-def build_changes(*, actions: "QuerySet[Action]", period: Period, move_url: Callable[[str, str], str]) -> Changes:
-    """The moves of `actions` over `period`, in two queries whatever the size of the record.
+def build_changes(
+    *, actions: "QuerySet[Action]", period: Period, move_url: Callable[[str, str], str], listed: int = LISTED_PER_MOVE
+) -> Changes:
+    """The moves of `actions` over `period`, in two queries whatever the size of the record,
+    each with its first `listed` actions (the dashboard's tally keeps more than it shows).
 
     The first reads each action's states once and returns, for every group of (status then,
     status now, updated), its size and its first LISTED_PER_MOVE actions in the strategy's
@@ -175,9 +178,11 @@ def build_changes(*, actions: "QuerySet[Action]", period: Period, move_url: Call
             theme_position=F("initiative__theme__position"),
             initiative_position=F("initiative__position"),
             group_size=Window(Count("pk"), partition_by=groups),
-            rank=Window(RowNumber(), partition_by=groups, order_by=[F(name).asc() for name in STRATEGY_ORDER]),
+            # The id breaks ties (themes of two strategies share positions), so the first
+            # few are the same whichever way they are counted (actions.tally keeps them).
+            rank=Window(RowNumber(), partition_by=groups, order_by=[F(name).asc() for name in (*STRATEGY_ORDER, "pk")]),
         )
-        .filter(rank__lte=LISTED_PER_MOVE)
+        .filter(rank__lte=listed)
         # What a listed action's name and link need: narrow rows sort in memory (the
         # action's text made the sort of 100,000 spill to disk).
         .only("pk", "number", "initiative")
@@ -185,7 +190,7 @@ def build_changes(*, actions: "QuerySet[Action]", period: Period, move_url: Call
         .order_by()
     )
     counts: dict[tuple[str, str], int] = {}
-    listed: dict[tuple[str, str], list[Action]] = {}
+    first: dict[tuple[str, str], list[Action]] = {}
     updated_unchanged = 0
     for action in sorted(first_of_each, key=_in_strategy_order):
         then, now, updated = (getattr(action, name) for name in STATES)
@@ -195,11 +200,11 @@ def build_changes(*, actions: "QuerySet[Action]", period: Period, move_url: Call
             continue
         if first_of_group:
             counts[(then, now)] = counts.get((then, now), 0) + action.group_size  # type: ignore[attr-defined]
-        listed.setdefault((then, now), []).append(action)
+        first.setdefault((then, now), []).append(action)
     moves = [
         # A move's actions may come in two groups (updated or not, which a move almost always
         # is), read together in the strategy's order: the first few of the two are kept.
-        Move(then=then, now=now, count=count, actions=listed[(then, now)][:LISTED_PER_MOVE], url=move_url(then, now))
+        Move(then=then, now=now, count=count, actions=first[(then, now)][:listed], url=move_url(then, now))
         for (then, now), count in sorted(counts.items(), key=lambda item: _move_order(item[0]))
     ]
     return Changes(period=period, moves=moves, updated_unchanged=updated_unchanged)
@@ -234,8 +239,8 @@ def moved(actions: "QuerySet[Action]", period: Period, *, then: str, now: str) -
     return with_states(actions, period).filter(**{STATES[0]: then, STATES[1]: now})
 
 
-def _in_strategy_order(action: Action) -> tuple[int, int, int]:
-    return action.theme_position, action.initiative_position, action.number  # type: ignore[attr-defined]
+def _in_strategy_order(action: Action) -> tuple[int, int, int, int]:
+    return action.theme_position, action.initiative_position, action.number, action.pk  # type: ignore[attr-defined]
 
 
 def _move_order(move: tuple[str, str]) -> tuple[int, int]:

@@ -20,12 +20,21 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from actions.changes import Changes, Period, build_changes, since_last_review
-from actions.models import STRATEGY_ORDER, Action, ActionOwner, ActionUpdate, Strategy
+from actions import changes as changes_module
+from actions.changes import (
+    STATUS_ORDER,
+    Changes,
+    Move,
+    Period,
+    build_changes,
+    since_last_review,
+)
+from actions.models import STRATEGY_ORDER, Action, ActionOwner, ActionUpdate, Strategy, Theme
 from actions.record_version import record_version
 from actions.schedule import ReviewSchedule, current_schedule
-from meetings.models import Decision, Lineage, Meeting
-from members.models import Member
+from actions.tally import current_tally, tally_count, tally_figures
+from meetings.models import Decision, Lineage, Meeting, Pillar
+from members.models import Body, Member
 
 RECENT = datetime.timedelta(days=90)
 # A large record can have tens of thousands of gaps; the dashboard names the first and counts all.
@@ -135,15 +144,23 @@ class Dashboard:
     members_without_focal_point: list[Member]
     actions_without_mandate: list[Action]
     actions_without_mandate_count: int
+    # The changes since the last review, when made from the tally (the whole strategy's).
+    changes: Changes | None = None
 
 
 def cached_dashboard(
     *, actions: "QuerySet[Action]", scope: Scope, today: datetime.date, key: str | None = None
 ) -> Dashboard:
-    """The dashboard from the cache while the record and the day are unchanged; built and
-    cached otherwise. `key`, when the caller has read it already (dashboard_cache_key)."""
+    """The dashboard from the cache while the record and the day are unchanged; made and
+    cached otherwise. `key`, when the caller has read it already (dashboard_cache_key).
+
+    The whole strategy's is made from the tally that status updates keep current
+    (actions.tally), so after an update nothing is counted again; a narrowed one is counted
+    over the actions it is narrowed to."""
     key = key or dashboard_cache_key(scope=scope, today=today)
-    return _cached(key, lambda: build_dashboard(actions=actions, scope=scope, today=today))
+    if scope.params:
+        return _cached(key, lambda: build_dashboard(actions=actions, scope=scope, today=today))
+    return _cached(key, lambda: tallied_dashboard(today=today))
 
 
 def cached_charts(*, key: str, board: Dashboard, scope: Scope) -> SafeString:
@@ -153,9 +170,14 @@ def cached_charts(*, key: str, board: Dashboard, scope: Scope) -> SafeString:
     return SafeString(_cached(f"{key}:charts", lambda: render_to_string("actions/_dashboard_charts.html", context)))
 
 
-def cached_changes(*, key: str, actions: "QuerySet[Action]", scope: Scope, period: Period) -> Changes:
+def cached_changes(
+    *, key: str, actions: "QuerySet[Action]", scope: Scope, period: Period, board: Dashboard | None = None
+) -> Changes:
     """The changes over `period`, cached under the dashboard's key and the period: the
-    picker's every choice is a summary of its own, and a change to the record replaces the key."""
+    picker's every choice is a summary of its own, and a change to the record replaces the key.
+    The whole strategy's since the last review come with its tallied `board`."""
+    if board is not None and board.changes is not None and board.changes.period == period and not scope.params:
+        return board.changes
     return _cached(
         f"{key}:changes:{period.value}",
         lambda: build_changes(
@@ -184,17 +206,35 @@ def dashboard_cache_key(*, scope: Scope, today: datetime.date) -> str:
     return hashlib.sha256(f"{record_version()}|{today.isoformat()}|{scope_key}".encode()).hexdigest()
 
 
+@dataclass
+class Settled:
+    """What a status update cannot change: the review schedule, meetings, mandate coverage,
+    and the names of what the charts count by. The tallied dashboard caches it under the
+    token of the tally's last count afresh, so after an update it is not read again."""
+
+    reviews: ReviewSchedule | None
+    next_meetings: list[Meeting]
+    meetings_past_but_planned: int
+    decisions_without_action: list[Decision]
+    decisions_without_action_count: int
+    decisions_ended: list[Decision]
+    decisions_ended_count: int
+    members_without_focal_point: list[Member]
+    actions_without_mandate: list[Action]
+    actions_without_mandate_count: int
+    # For the tally's charts, per dimension: id -> (register filter value, label, order).
+    labels: dict[str, dict[str, tuple[str, str, Any]]] = field(default_factory=dict)
+
+
 def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetime.date) -> Dashboard:
-    """The dashboard over `actions` (the whole register, or the part the scope narrows to)."""
+    """The dashboard over `actions` (the whole register, or the part the scope narrows to),
+    counted afresh."""
     in_scope = actions_in_scope(actions, scope)
     # Likewise the owner rows: unnarrowed, "action_id IN (every action)" costs the lead and
     # body charts a second probe of the actions per owner row (270 -> 177 ms at 100,000).
     owners = ActionOwner.objects.filter(action__in=in_scope) if scope.params else ActionOwner.objects.all()
     recent_since = today - RECENT
     still_open = ~Q(status__in=Action.CLOSED_STATUSES)
-    # "id IN (mandated ids)" rather than a correlated EXISTS: PostgreSQL hashes the list
-    # once instead of probing it per action inside the aggregate.
-    mandated = Q(pk__in=Action.mandates.through.objects.values("action_id"))
     # One pass over the actions for every headline figure. The conditions are those of the
     # register's filters (ActionQuerySet.overdue, .stale, "last updated between"), so each
     # figure's link lists exactly what it counts.
@@ -206,26 +246,16 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
             "pk", filter=still_open & (Q(updated_at__isnull=True) | Q(updated_at__lt=Action.stale_since(today)))
         ),
         recent=Count("pk", filter=Q(updated_at__date__gte=recent_since)),
-        without_mandate=Count("pk", filter=~mandated),
         **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in Action.Status},
     )
     status_counts: dict[str, int] = {status.value: headline[f"status_{status}"] for status in Action.Status}
-    total = headline["total"]
-
-    # The same schedule the reminder scan and the review report read, in the strategy's own query.
-    reviews = current_schedule(today=today)
-    strategy = reviews.strategy if reviews else None
+    settled = _settled(in_scope, today=today)
     updates_since = ActionUpdate.objects.all()
     if scope.params:
         updates_since = updates_since.filter(action__in=in_scope)
-    if reviews:
+    if settled.reviews:
         # A bound on recorded_at itself rather than on its date, so the index on it is used.
-        updates_since = updates_since.filter(recorded_at__gte=since_last_review(reviews).start_cut)
-    unlinked = Decision.objects.filter(verb__in=Decision.FOLLOW_UP_VERBS, actions__isnull=True)
-    ended = Exists(Lineage.objects.filter(earlier_decision=OuterRef("pk"), kind__in=Lineage.ENDS_MANDATE))
-    decisions_without_action, decisions_ended = unlinked.filter(~ended), unlinked.filter(ended)
-    # Both counts in one query.
-    unlinked_counts = unlinked.aggregate(standing=Count("pk", filter=~ended), ended=Count("pk", filter=ended))
+        updates_since = updates_since.filter(recorded_at__gte=since_last_review(settled.reviews).start_cut)
     by_lead, leads_not_shown = _largest_bars(
         owners.filter(role__in=ActionOwner.LEADING_ROLES, member__isnull=False),
         param="lead",
@@ -242,23 +272,15 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
         order="body__name",
         scope=scope,
     )
-
-    return Dashboard(
-        total=total,
-        average_progress=round(headline["average"] or 0),
-        by_status=[
-            Figure(label, status_counts.get(status, 0), scope.register_url(status=status), key=status)
-            for status, label in Action.Status.choices
-        ],
-        completed_percent=round(100 * status_counts.get(Action.Status.COMPLETED, 0) / total) if total else 0,
-        completed_url=scope.register_url(status=Action.Status.COMPLETED),
-        overdue=Figure("Overdue", headline["overdue"], scope.register_url(overdue="on")),
-        updated_recently=Figure(
-            "Updated in the last 90 days",
-            headline["recent"],
-            scope.register_url(updated_after=recent_since.isoformat()),
-        ),
-        stale=Figure("No update for over six months", headline["stale"], scope.register_url(stale="on")),
+    return _dashboard(
+        scope=scope,
+        today=today,
+        settled=settled,
+        status_counts=status_counts,
+        average=headline["average"] or 0,
+        overdue=headline["overdue"],
+        stale=headline["stale"],
+        recent=headline["recent"],
         by_theme=_bars(
             in_scope,
             param="theme",
@@ -275,12 +297,118 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
             order="pillars__order",
             scope=scope,
         ),
-        by_lead=by_lead,
-        by_body=by_body,
-        leads_not_shown=leads_not_shown,
-        bodies_not_shown=bodies_not_shown,
+        by_lead=(by_lead, leads_not_shown),
+        by_body=(by_body, bodies_not_shown),
         changes_count=updates_since.count(),
-        strategy=strategy,
+    )
+
+
+def tallied_dashboard(*, today: datetime.date) -> Dashboard:
+    """The whole strategy's dashboard from the tally: no action is counted while every change
+    since its last count afresh was a status update. Its changes since the last review come
+    with it (Dashboard.changes)."""
+    tally = current_tally(token=record_version(), today=today)
+    settled = _cached_settled(tally.counted_on, today)
+    period = since_last_review(settled.reviews) if settled.reviews else None
+    start_cut = period.start_cut.isoformat() if period else None
+    if tally.changes["start_cut"] != start_cut:
+        # A review held since the last count (on a day now reached) begins a new period.
+        tally = tally_count(today=today)
+        settled = _cached_settled(tally.counted_on, today)
+    figures = tally_figures(today=today)
+    scope = Scope()
+    by_status: dict[str, list[int]] = figures["status"].get("", {})
+    total = sum(n for n, _ in by_status.values())
+    progress = sum(p for _, p in by_status.values())
+    board = _dashboard(
+        scope=scope,
+        today=today,
+        settled=settled,
+        status_counts={status: n for status, (n, _) in by_status.items()},
+        average=progress / total if total else 0,
+        overdue=figures["overdue"],
+        stale=figures["stale"],
+        recent=figures["recent"],
+        by_theme=_tallied_bars(figures["theme"], settled.labels["theme"], param="theme", scope=scope)[0],
+        by_pillar=_tallied_bars(figures["pillar"], settled.labels["pillar"], param="pillar", scope=scope)[0],
+        by_lead=_tallied_bars(figures["lead"], settled.labels["lead"], param="lead", scope=scope, largest=True),
+        by_body=_tallied_bars(figures["body"], settled.labels["body"], param="group", scope=scope, largest=True),
+        changes_count=tally.changes["updates"],
+    )
+    if period is not None:
+        board.changes = _tallied_changes(tally.changes, period, scope)
+    return board
+
+
+def _dashboard(
+    *,
+    scope: Scope,
+    today: datetime.date,
+    settled: Settled,
+    status_counts: dict[str, int],
+    average: float,
+    overdue: int,
+    stale: int,
+    recent: int,
+    by_theme: list[Bar],
+    by_pillar: list[Bar],
+    by_lead: tuple[list[Bar], int],
+    by_body: tuple[list[Bar], int],
+    changes_count: int,
+) -> Dashboard:
+    total = sum(status_counts.values())
+    return Dashboard(
+        total=total,
+        average_progress=round(average),
+        by_status=[
+            Figure(label, status_counts.get(status, 0), scope.register_url(status=status), key=status)
+            for status, label in Action.Status.choices
+        ],
+        completed_percent=round(100 * status_counts.get(Action.Status.COMPLETED, 0) / total) if total else 0,
+        completed_url=scope.register_url(status=Action.Status.COMPLETED),
+        overdue=Figure("Overdue", overdue, scope.register_url(overdue="on")),
+        updated_recently=Figure(
+            "Updated in the last 90 days", recent, scope.register_url(updated_after=(today - RECENT).isoformat())
+        ),
+        stale=Figure("No update for over six months", stale, scope.register_url(stale="on")),
+        by_theme=by_theme,
+        by_pillar=by_pillar,
+        by_lead=by_lead[0],
+        by_body=by_body[0],
+        leads_not_shown=by_lead[1],
+        bodies_not_shown=by_body[1],
+        changes_count=changes_count,
+        strategy=settled.reviews.strategy if settled.reviews else None,
+        reviews=settled.reviews,
+        next_meetings=settled.next_meetings,
+        meetings_past_but_planned=settled.meetings_past_but_planned,
+        decisions_without_action=settled.decisions_without_action,
+        decisions_without_action_count=settled.decisions_without_action_count,
+        decisions_ended=settled.decisions_ended,
+        decisions_ended_count=settled.decisions_ended_count,
+        members_without_focal_point=settled.members_without_focal_point,
+        actions_without_mandate=settled.actions_without_mandate,
+        actions_without_mandate_count=settled.actions_without_mandate_count,
+    )
+
+
+def _cached_settled(counted_on: str, today: datetime.date) -> Settled:
+    key = hashlib.sha256(f"settled|{counted_on}|{today.isoformat()}".encode()).hexdigest()
+    return _cached(key, lambda: _settled(Action.objects.all(), today=today, labels=True))
+
+
+def _settled(in_scope: "QuerySet[Action]", *, today: datetime.date, labels: bool = False) -> Settled:
+    # The same schedule the reminder scan and the review report read, in the strategy's own query.
+    reviews = current_schedule(today=today)
+    unlinked = Decision.objects.filter(verb__in=Decision.FOLLOW_UP_VERBS, actions__isnull=True)
+    ended = Exists(Lineage.objects.filter(earlier_decision=OuterRef("pk"), kind__in=Lineage.ENDS_MANDATE))
+    decisions_without_action, decisions_ended = unlinked.filter(~ended), unlinked.filter(ended)
+    # Both counts in one query.
+    unlinked_counts = unlinked.aggregate(standing=Count("pk", filter=~ended), ended=Count("pk", filter=ended))
+    # "id NOT IN (mandated ids)": PostgreSQL hashes the mandated ids once (an index-only
+    # scan of the mandates' unique index) instead of probing them per action.
+    without_mandate = in_scope.exclude(pk__in=Action.mandates.through.objects.values("action_id"))
+    return Settled(
         reviews=reviews,
         next_meetings=list(
             Meeting.objects.filter(status=Meeting.Status.PLANNED, start_date__gte=today).order_by("start_date")[:5]
@@ -303,10 +431,65 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
             Member.objects.to_remind(settings.REMINDER_FORUMS).without_focal_point().order_by("name")
         ),
         actions_without_mandate=list(
-            in_scope.filter(~mandated).select_related("initiative").order_by(*STRATEGY_ORDER)[:GAPS_LISTED]
+            without_mandate.select_related("initiative").order_by(*STRATEGY_ORDER)[:GAPS_LISTED]
         ),
-        actions_without_mandate_count=headline["without_mandate"],
+        actions_without_mandate_count=without_mandate.count(),
+        labels=_labels() if labels else {},
     )
+
+
+def _labels() -> dict[str, dict[str, tuple[str, str, Any]]]:
+    """What the tally's charts name their bars by, as the counted charts do (four small queries)."""
+    return {
+        "theme": {
+            str(pk): (slug, title, position)
+            for pk, slug, title, position in Theme.objects.values_list("pk", "slug", "title", "position")
+        },
+        "pillar": {
+            str(pk): (code, name, order)
+            for pk, code, name, order in Pillar.objects.values_list("pk", "code", "name", "order")
+        },
+        "lead": {str(pk): (code, name, name) for pk, code, name in Member.objects.values_list("pk", "code", "name")},
+        "body": {str(pk): (code, name, name) for pk, code, name in Body.objects.values_list("pk", "code", "name")},
+    }
+
+
+def _tallied_bars(
+    counts: dict[str, dict[str, list[int]]],
+    labels: dict[str, tuple[str, str, Any]],
+    *,
+    param: str,
+    scope: Scope,
+    largest: bool = False,
+) -> tuple[list[Bar], int]:
+    """The bars of one dimension from the tally's counts, as _bars or _largest_bars makes them."""
+    totals: dict[str, dict[str, Any]] = {}
+    for pk, statuses in counts.items():
+        value, label, order = labels[pk]
+        totals[value] = {
+            "label": label,
+            "order": order,
+            "statuses": {status: n for status, (n, _) in statuses.items()},
+            "n": sum(n for n, _ in statuses.values()),
+            "progress": sum(p for _, p in statuses.values()),
+        }
+    return _cut(totals, param=param, scope=scope, largest=largest)
+
+
+def _tallied_changes(changes: dict[str, Any], period: Period, scope: Scope) -> Changes:
+    """The moves since the last review from the tally, with the first actions of each (one query)."""
+    listed = changes_module.LISTED_PER_MOVE
+    first = {key: [entry[-1] for entry in kept[:listed]] for key, kept in changes["listed"].items()}
+    actions = Action.objects.select_related("initiative").in_bulk([pk for pks in first.values() for pk in pks])
+    move_url = scope.changes_url(period)
+    moves = []
+    for key, count in changes["moves"].items():
+        then, now = key.split(">")
+        moves.append(
+            Move(then=then, now=now, count=count, actions=[actions[pk] for pk in first[key]], url=move_url(then, now))
+        )
+    moves.sort(key=lambda move: (STATUS_ORDER[move.then], STATUS_ORDER[move.now]))
+    return Changes(period=period, moves=moves, updated_unchanged=changes["unchanged"])
 
 
 def actions_in_scope(actions: "QuerySet[Action]", scope: Scope) -> "QuerySet[Action]":
@@ -327,8 +510,14 @@ def _largest_bars(rows: Any, *, param: str, key: str, label: str, order: str, sc
     """As _bars when there are few; otherwise the BARS_LISTED with the most actions, largest
     first. Returns the bars and how many were left out."""
     totals = _totals(rows, param=param, key=key, label=label, order=order, scope=scope)
+    return _cut(totals, param=param, scope=scope, largest=True)
+
+
+def _cut(totals: dict[str, dict[str, Any]], *, param: str, scope: Scope, largest: bool) -> tuple[list[Bar], int]:
+    """The bars in the dimension's order; with `largest`, above BARS_LISTED, the largest
+    first. Returns the bars and how many were left out."""
     kept = sorted(totals.items(), key=_in_order)
-    if len(kept) > BARS_LISTED:
+    if largest and len(kept) > BARS_LISTED:
         # Cut before the bars are built: each carries a register link per status.
         kept = sorted(kept, key=lambda item: (-item[1]["n"], item[1]["label"]))[:BARS_LISTED]
     return _built(kept, param=param, scope=scope), len(totals) - len(kept)

@@ -631,3 +631,4 @@ class RecordVersion(models.Model):
 
 # Defined beside its service; imported here so that Django registers it with this app.
 from actions.review_print import ReviewPrint  # noqa: E402, F401
+from actions.tally import DashboardTally  # noqa: E402, F401

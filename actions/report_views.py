@@ -62,7 +62,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "board": board,
         "charts": cached_charts(key=key, board=board, scope=scope),
-        "changes": cached_changes(key=key, actions=actions, scope=scope, period=period) if period else None,
+        "changes": cached_changes(key=key, actions=actions, scope=scope, period=period, board=board)
+        if period
+        else None,
         "periods": every_period(board.reviews) if board.reviews else [],
         "scope": scope,
         "scope_filter": scope_filter,

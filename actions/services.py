@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from actions.models import Action, ActionUpdate
+from actions.tally import tally_after_update, tally_before_update
 
 NOTHING_CHANGED = (
     "Nothing was recorded: the status, progress and target date are as they were and there is no note. "
@@ -45,6 +46,9 @@ def action_record_update(
     and ActionChangedMeanwhile says what changed. An update that would change nothing and
     says nothing is refused (ValidationError): it would move "last update" and show in the
     co-chairs' changes since the last review although nothing happened.
+
+    The dashboard's tally (actions.tally) takes the update's change in the same
+    transaction, so the next dashboard reads it instead of counting every action again.
     """
     locked = Action.objects.select_for_update().get(pk=action.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -54,9 +58,11 @@ def action_record_update(
     if unchanged and not note.strip():
         raise ValidationError({NON_FIELD_ERRORS: [NOTHING_CHANGED]})
 
+    recorded_at = recorded_at or timezone.now()
+    pending = tally_before_update(action=locked, recorded_at=recorded_at)
     update = ActionUpdate(
         action=locked,
-        recorded_at=recorded_at or timezone.now(),
+        recorded_at=recorded_at,
         author=author,
         previous_status=locked.status,
         previous_progress=locked.progress,
@@ -76,4 +82,5 @@ def action_record_update(
     locked.updated_at = update.recorded_at
     locked.version = F("version") + 1
     locked.save(update_fields=["status", "progress", "target_date", "status_note", "updated_at", "version"])
+    tally_after_update(pending=pending, update=update)
     return update
