@@ -2,16 +2,17 @@
 
 Counting the dashboard afresh over 100,000 actions takes over a second (its changes since
 the last review alone read every action's history), and every status update made it do so.
-Instead one row (DashboardTally) holds what the figures are made of: actions and their
+Instead the cells of DashboardCount hold what the figures are made of: actions and their
 progress by status, per theme, pillar, lead member and body; open actions by target day and
-actions by the day of their last update (so overdue, stale and recent follow the day); and
-the moves since the last review with each move's first actions in the strategy's order.
+actions by the day of their last update (so overdue, stale and recent follow the day). One
+row of DashboardTally holds the moves since the last review, with each move's first actions
+in the strategy's order, and says which record token all of it is true for.
 
 action_record_update knows what one update changes (the action's facts before and after) and
-applies it here in its own transaction, so the dashboard after an update only reads. The row
-says which record token its figures are true for: the update writes the token its own change
-made; any other change (the admin, load_record, bulk loads that call record_changed) replaces
-the record's token without touching the row, and the next dashboard counts afresh.
+applies it here in its own transaction, so the dashboard after an update only reads; it marks
+the tally true at the token its own writes made. Any other change (the admin, load_record,
+bulk loads that call record_changed, an update recorded before the action's latest) replaces
+the record's token without touching the tally, and the next dashboard counts afresh.
 
 Both write while holding the record token's row (RecordVersion 1) locked, which every change
 to the record locks anyway: a count afresh and an update can never interleave, and an update

@@ -15,6 +15,7 @@ from actions.dashboard import Scope
 from actions.models import Action, ActionOwner, Strategy
 from actions.scale_data import generate
 from actions.schedule import current_schedule, review_years
+from actions.tally import tally_count
 from meetings.models import Meeting
 from members.models import BodyMembership, Member
 
@@ -97,13 +98,16 @@ READ_PAGES = {
     # latest meetings it attended and its roles at them. (A member named by decisions costs
     # one more, the later paragraphs that superseded or closed them: tests/members/test_views.py.)
     "member page": (lambda: _lead().get_absolute_url(), 16),
-    # dashboard: built afresh (record version token, then the figures and charts, the
-    # updates since the last review counted for the reminders, the changes over the period
-    # by status then and now with the first actions of each move, and their initiatives (query by
-    # query in tests/actions/test_dashboard.py), and the choice lists' version for its drop-downs.
-    "dashboard": (lambda: reverse("dashboard:index"), 20),
-    # ... the same for the first review's period, from the picker.
-    "dashboard, first review period": (lambda: f"{reverse('dashboard:index')}?review={_first_review_year()}", 20),
+    # dashboard: made from the tally the first request counted (actions.tally), without the
+    # cache: the record version token, again for the tally, the tally; what a status update
+    # cannot change (the review schedule, mandate coverage, meetings, the charts' names:
+    # thirteen); the tally's cells and its sums over days, the first actions of each move
+    # with their initiatives (query by query in tests/actions/test_dashboard.py and
+    # test_dashboard_tally.py), and the choice lists' version for its drop-downs.
+    "dashboard": (lambda: reverse("dashboard:index"), 22),
+    # ... and with the first review's period from the picker, its changes counted: the moves
+    # by status then and now with the first actions of each, and their initiatives.
+    "dashboard, first review period": (lambda: f"{reverse('dashboard:index')}?review={_first_review_year()}", 24),
     # the actions of one move of the dashboard's changes: the review schedule, the count and
     # the first page of the move with their initiatives.
     "dashboard move": (lambda: _first_move_url(), 5),
@@ -173,13 +177,19 @@ def test_status_update_costs_the_same_queries_whatever_the_size(
         {"status": "planned", "progress": 0, "target_date": "", "note": "", "version": other.version},
     )
 
+    # The dashboard's tally counted, as the first dashboard after a change counts it: the
+    # update keeps it current (actions.tally).
+    tally_count(today=timezone.localdate())
+
     # session, user, the user's and groups' permissions; the action, then locked (savepoint);
-    # the history row validated (action and author exist, two check constraints in
-    # savepoints, time unique) and inserted; the record version token; the audit trail
-    # (initiative for the action's name, the event, the action before saving); the action
-    # saved; the record version again; its new version read back; its audit event; the
-    # savepoints released.
-    with django_assert_num_queries(28):
+    # the record version token locked and read, the tally, the action's cells (the action,
+    # its pillars, its owners) and its standing since the last review; the history row
+    # validated (action and author exist, two check constraints in savepoints, time unique)
+    # and inserted; the record version token; the audit trail (initiative for the action's
+    # name, the event, the action before saving); the action saved; the record version
+    # again; its new version read back; its audit event; the tally's cells found, updated
+    # and added, the token read and the tally marked true at it; the savepoints released.
+    with django_assert_num_queries(39):
         response = client.post(
             reverse("actions:update-status", args=[action.pk]),
             {
