@@ -1,6 +1,6 @@
 """/api/v1/: the API, its OpenAPI document and its docs."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("v1/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("v1/", include(router.urls)),
+    re_path(r"^v1/", views.UnknownAddress.as_view(), name="unknown"),
 ]

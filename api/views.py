@@ -9,14 +9,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_datetime
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action as route
+from rest_framework.generics import get_object_or_404  # an id that is not a number is a 404 too
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from actions.access import can_record_update
 from actions.filters import ActionFilter
@@ -126,6 +128,12 @@ for _name in ("filter_lead", "filter_owner", "filter_group", "filter_meeting"):
 class HistoryPage(CursorPage):
     ordering = "-recorded_at"
 
+    def is_position(self, position: str) -> bool:
+        try:
+            return parse_datetime(position) is not None
+        except ValueError:  # shaped like a date and time, but no real one ("2026-13-01T00:00")
+            return False
+
 
 @extend_schema_view(
     list=extend_schema(description="The register's actions, with the register's filters (`lead`, `status`, `q`…)."),
@@ -139,14 +147,13 @@ class ActionViewSet(ReadOnly):
         return Action.objects.for_register().prefetch_related("pillars", "mandates")
 
     @extend_schema(responses=s.HistorySerializer(many=True))
-    @route(detail=True, methods=["get"])
+    @route(detail=True, methods=["get"], filter_backends=[], pagination_class=HistoryPage)
     def history(self, request: Request, pk: str) -> Response:
         """The action's status updates, newest first."""
         action = get_object_or_404(Action, pk=pk)
         updates = ActionUpdate.objects.filter(action=action).select_related("author")
-        paginator = HistoryPage()
-        page = paginator.paginate_queryset(updates, request, view=self)
-        return paginator.get_paginated_response(s.HistorySerializer(page, many=True).data)
+        page = self.paginate_queryset(updates)
+        return self.get_paginated_response(s.HistorySerializer(page, many=True).data)
 
     @extend_schema(
         request=s.StatusUpdateRequestSerializer,
@@ -195,3 +202,15 @@ class ActionViewSet(ReadOnly):
 def _form_errors(errors: Any) -> dict[str, list[str]]:
     # The form's "__all__" reads as DRF's own name for errors about no one field.
     return {("non_field_errors" if field == "__all__" else field): list(messages) for field, messages in errors.items()}
+
+
+class UnknownAddress(APIView):
+    """Any other address under /api/v1/ ("/actions/0.5/"): a 404 in JSON, as a program
+    reading the API expects, rather than the app's page for people. Signed-in first, as
+    every endpoint is."""
+
+    schema = None  # not an endpoint of the document
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound("The API has no such address: its documentation is at /api/v1/docs/.")

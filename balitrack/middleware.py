@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -108,6 +108,9 @@ def _moment(stamp: str | None, default: datetime.datetime) -> datetime.datetime:
     return datetime.datetime.fromisoformat(stamp) if stamp else default
 
 
+API_PATH = "/api/v1/"
+
+
 class RejectNulBytesMiddleware:
     """A NUL character in an address or a form is never meant, and PostgreSQL refuses it in
     any query: answer 400 with a plain message before it reaches a view."""
@@ -120,8 +123,8 @@ class RejectNulBytesMiddleware:
         if request.method == "POST":
             values += [*request.POST.keys(), *(v for _, vs in request.POST.lists() for v in vs)]
         if any("\x00" in value for value in values):
-            return HttpResponseBadRequest(
-                "This address or form contains a character BaliTrack cannot read (NUL). Nothing was saved.",
-                content_type="text/plain; charset=utf-8",
-            )
+            message = "This address or form contains a character BaliTrack cannot read (NUL). Nothing was saved."
+            if request.path.startswith(API_PATH):  # programs read the API's refusals as JSON
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
