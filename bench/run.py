@@ -261,6 +261,10 @@ def choose_pages(user: Any) -> dict[str, Any]:
         Page("member", "member page", f"/members/{member.code}/"),
         Page("dashboard", "dashboard", "/dashboard/"),
         Page("csv", "CSV export, lead country + status", f"/actions/export.csv?{filtered}"),
+        # The API's actions beside the register: the same FilterSet, a cursor page of 50 in JSON.
+        Page("api_actions", "API actions, first page", "/api/v1/actions/"),
+        Page("api_actions_filtered", "API actions, lead country + status", f"/api/v1/actions/?{filtered}"),
+        Page("api_actions_search", "API actions, text search", f"/api/v1/actions/?q={urllib.parse.quote(word)}"),
         Page("admin_status", "admin change list, status filter", f"/admin/actions/action/?status__exact={status}"),
         Page(
             "admin_filtered",
