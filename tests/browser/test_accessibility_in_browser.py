@@ -50,6 +50,7 @@ def _reading_pages() -> list[tuple[str, str]]:
             reverse("dashboard:review-initiative", args=[years[0], action.initiative.slug]),
         ),
         ("password change", reverse("password_change")),
+        ("API tokens and calendar feed", reverse("api:keys")),
         ("page not found", "/meetings/no-such-meeting/"),
     ]
 
