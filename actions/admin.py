@@ -1,10 +1,12 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from actions.models import Action, ActionOwner, ActionUpdate, Initiative, Review, Strategy, Theme
+from actions.services import strategy_make_current
 from balitrack.lib.admin import RecordAdmin, RecordTabularInline
 from meetings.admin import DecisionAdmin
 from meetings.models import Decision
@@ -13,9 +15,29 @@ from members.models import Member
 
 @admin.register(Strategy)
 class StrategyAdmin(RecordAdmin):
-    list_display = ["title", "endorsed_on", "endorsed_by", "review_interval_months"]
-    autocomplete_fields = ["document", "endorsed_by"]
+    """Strategies. A new one is added as endorsed, not yet current, its themes loaded, and
+    then made current with the list's action, which marks the one before it superseded."""
+
+    list_display = ["title", "status", "endorsed_on", "ends_on", "endorsed_by", "review_interval_months"]
+    list_filter = ["status"]
+    search_fields = ["title", "slug"]
+    autocomplete_fields = ["document", "endorsed_by", "superseded_by", "superseded_at"]
     filter_horizontal = ["reviewing_forums"]
+    actions = ["make_current"]
+
+    @admin.action(description="Make the selected strategy current (the current one becomes superseded by it)")
+    def make_current(self, request: HttpRequest, queryset: QuerySet[Strategy]) -> None:
+        if queryset.count() != 1:
+            self.message_user(request, "Choose exactly one strategy to make current.", messages.ERROR)
+            return
+        strategy = queryset.get()
+        try:
+            previous = strategy_make_current(strategy=strategy)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
+        superseded = f"; “{previous}” is superseded by it" if previous else ""
+        self.message_user(request, f"“{strategy}” is the current strategy{superseded}.", messages.SUCCESS)
 
 
 @admin.register(Review)
@@ -133,7 +155,7 @@ class ActionAdmin(RecordAdmin):
     list_filter = ["status", "initiative__theme", "initiative__is_new_work", "pillars", LeadMemberFilter]
     search_fields = ["text", "initiative__name", "initiative__who"]
     list_select_related = ["initiative__theme"]
-    autocomplete_fields = ["initiative", "mandates"]
+    autocomplete_fields = ["initiative", "mandates", "continues"]
     filter_horizontal = ["pillars"]
     # Status moves only through recorded updates, so the history stays whole.
     readonly_fields = ["theme", "status", "progress", "target_date", "status_note", "updated_at"]
@@ -144,6 +166,7 @@ class ActionAdmin(RecordAdmin):
         "text",
         "pillars",
         "mandates",
+        "continues",
         "status",
         "progress",
         "target_date",

@@ -32,8 +32,8 @@ from actions.changes import (
 )
 from actions.models import STRATEGY_ORDER, Action, ActionOwner, ActionUpdate, Strategy, Theme
 from actions.record_version import record_version
-from actions.schedule import ReviewSchedule, current_schedule
-from actions.tally import current_tally, tally_count, tally_figures
+from actions.schedule import ReviewSchedule, current_schedule, strategy_schedule
+from actions.tally import DashboardTally, current_tally, tally_count, tally_figures
 from meetings.models import Decision, Lineage, Meeting, Pillar
 from members.models import Body, Member
 
@@ -47,9 +47,17 @@ BARS_LISTED = 20
 
 @dataclass(frozen=True)
 class Scope:
-    """What the dashboard is narrowed to, as register filter parameters (lead, theme, pillar)."""
+    """What the dashboard is narrowed to, as register filter parameters (lead, theme, pillar,
+    and the strategy when it is not the current one), and the strategy it counts."""
 
     params: dict[str, str] = field(default_factory=dict)
+    # None: every action (callers that predate several strategies, and a record with none).
+    strategy: Strategy | None = field(default=None, compare=False)
+
+    @property
+    def is_current_strategy(self) -> bool:
+        """Counting the current strategy unnarrowed: what the tally holds."""
+        return not self.params
 
     def register_url(self, **extra: str) -> str:
         return f"{self._register_path}?{urlencode({**self.params, **extra})}"
@@ -214,7 +222,7 @@ def cached_dashboard(
     (actions.tally), so after an update nothing is counted again; a narrowed one is counted
     over the actions it is narrowed to."""
     key = key or dashboard_cache_key(scope=scope, today=today)
-    if scope.params:
+    if not scope.is_current_strategy:
         return _cached(key, lambda: build_dashboard(actions=actions, scope=scope, today=today))
     return _cached(key, lambda: tallied_dashboard(today=today))
 
@@ -232,7 +240,7 @@ def cached_changes(
     """The changes over `period`, cached under the dashboard's key and the period: the
     picker's every choice is a summary of its own, and a change to the record replaces the key.
     The whole strategy's since the last review come with its tallied `board`."""
-    if board is not None and board.changes is not None and board.changes.period == period and not scope.params:
+    if board is not None and board.changes is not None and board.changes.period == period and scope.is_current_strategy:
         return board.changes
     return _cached(
         f"{key}:changes:{period.value}",
@@ -288,7 +296,7 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
     in_scope = actions_in_scope(actions, scope)
     # Likewise the owner rows: unnarrowed, "action_id IN (every action)" costs the lead and
     # body charts a second probe of the actions per owner row (270 -> 177 ms at 100,000).
-    owners = ActionOwner.objects.filter(action__in=in_scope) if scope.params else ActionOwner.objects.all()
+    owners = ActionOwner.objects.filter(action__in=in_scope) if scope.params else _owners_of(scope.strategy)
     recent_since = today - RECENT
     still_open = ~Q(status__in=Action.CLOSED_STATUSES)
     # One pass over the actions for every headline figure. The conditions are those of the
@@ -305,9 +313,9 @@ def build_dashboard(*, actions: "QuerySet[Action]", scope: Scope, today: datetim
         **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in Action.Status},
     )
     status_counts: dict[str, int] = {status.value: headline[f"status_{status}"] for status in Action.Status}
-    settled = _settled(in_scope, today=today)
+    settled = _settled(in_scope, today=today, strategy=scope.strategy)
     updates_since = ActionUpdate.objects.all()
-    if scope.params:
+    if scope.params or scope.strategy is not None:
         updates_since = updates_since.filter(action__in=in_scope)
     if settled.reviews:
         # A bound on recorded_at itself rather than on its date, so the index on it is used.
@@ -364,13 +372,13 @@ def tallied_dashboard(*, today: datetime.date) -> Dashboard:
     since its last count afresh was a status update. Its changes since the last review come
     with it (Dashboard.changes)."""
     tally = current_tally(token=record_version(), today=today)
-    settled = _cached_settled(tally.counted_on, today)
+    settled = _cached_settled(tally, today)
     period = since_last_review(settled.reviews) if settled.reviews else None
     start_cut = period.start_cut.isoformat() if period else None
     if tally.changes["start_cut"] != start_cut:
         # A review held since the last count (on a day now reached) begins a new period.
         tally = tally_count(today=today)
-        settled = _cached_settled(tally.counted_on, today)
+        settled = _cached_settled(tally, today)
     figures = tally_figures(today=today)
     scope = Scope()
     by_status: dict[str, list[int]] = figures["status"].get("", {})
@@ -448,14 +456,25 @@ def _dashboard(
     )
 
 
-def _cached_settled(counted_on: str, today: datetime.date) -> Settled:
-    key = hashlib.sha256(f"settled|{counted_on}|{today.isoformat()}".encode()).hexdigest()
-    return _cached(key, lambda: _settled(Action.objects.all(), today=today, labels=True))
+def _cached_settled(tally: DashboardTally, today: datetime.date) -> Settled:
+    key = hashlib.sha256(f"settled|{tally.counted_on}|{today.isoformat()}".encode()).hexdigest()
+    strategy_id = tally.strategy_id
+    actions = Action.objects.of_strategy(strategy_id) if strategy_id else Action.objects.none()
+    return _cached(key, lambda: _settled(actions, today=today, labels=True))
 
 
-def _settled(in_scope: "QuerySet[Action]", *, today: datetime.date, labels: bool = False) -> Settled:
-    # The same schedule the reminder scan and the review report read, in the strategy's own query.
-    reviews = current_schedule(today=today)
+def _owners_of(strategy: Strategy | None) -> "QuerySet[ActionOwner]":
+    if strategy is None:
+        return ActionOwner.objects.all()
+    return ActionOwner.objects.filter(action__initiative__theme__strategy=strategy)
+
+
+def _settled(
+    in_scope: "QuerySet[Action]", *, today: datetime.date, strategy: Strategy | None = None, labels: bool = False
+) -> Settled:
+    # The same schedule the reminder scan and the review report read, in the strategy's own
+    # query: the current strategy's unless told another.
+    reviews = strategy_schedule(today=today, slug=strategy.slug) if strategy else current_schedule(today=today)
     unlinked = Decision.objects.filter(verb__in=Decision.FOLLOW_UP_VERBS, actions__isnull=True)
     ended = Exists(Lineage.objects.filter(earlier_decision=OuterRef("pk"), kind__in=Lineage.ENDS_MANDATE))
     decisions_without_action, decisions_ended = unlinked.filter(~ended), unlinked.filter(ended)
@@ -550,8 +569,11 @@ def _tallied_changes(changes: dict[str, Any], period: Period, scope: Scope) -> C
 
 def actions_in_scope(actions: "QuerySet[Action]", scope: Scope) -> "QuerySet[Action]":
     """`actions` (the scope filter's result) as a plain query of the actions table."""
-    # Unnarrowed, the whole table: no "id IN (all ids)" for PostgreSQL to hash first.
-    return Action.objects.filter(pk__in=actions.values("pk")) if scope.params else Action.objects.all()
+    # Unnarrowed, the strategy's actions by their initiatives: no "id IN (all ids)" for
+    # PostgreSQL to hash first.
+    if scope.params:
+        return Action.objects.filter(pk__in=actions.values("pk"))
+    return Action.objects.of_strategy(scope.strategy) if scope.strategy else Action.objects.all()
 
 
 def _bars(rows: Any, *, param: str, key: str, label: str, order: str, scope: Scope) -> list[Bar]:

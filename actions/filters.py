@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils import timezone
 
-from actions.models import STRATEGY_ORDER, Action, ActionOwner, Initiative, Theme
+from actions.models import STRATEGY_ORDER, Action, ActionOwner, Initiative, Strategy, Theme
 from actions.record_version import choices_version
 from balitrack.lib.querystrings import without_empty
 from balitrack.lib.widgets import IsoDateRangeWidget, QuickSelect
@@ -86,6 +86,7 @@ def _few_enough_words(text: str) -> None:
 
 # How each parameter reads on its chip above the results: "Lead: Indonesia".
 CHIP_LABELS = {
+    "strategy": "Strategy",
     "q": "Search",
     "lead": "Lead",
     "owner": "Any part",
@@ -140,6 +141,18 @@ class ListedThrough:
 
 
 class ActionFilter(django_filters.FilterSet):
+    """The register's filters. Given a `default_strategy` (the register and the dashboard give
+    the current one), an address that names no strategy lists that strategy's actions, and
+    the theme and initiative lists offer its own; without one (the API), every strategy's."""
+
+    strategy = django_filters.ModelChoiceFilter(
+        queryset=Strategy.objects.order_by("-endorsed_on", "pk"),
+        to_field_name="slug",
+        field_name="initiative__theme__strategy",
+        label="Strategy",
+        empty_label="The current strategy",
+        widget=CACHED_SELECT,
+    )
     q = django_filters.CharFilter(
         method="filter_search", label="Search", max_length=200, validators=[_few_enough_words]
     )
@@ -238,15 +251,37 @@ class ActionFilter(django_filters.FilterSet):
         model = Action
         fields: list[str] = []
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    queryset: Any
+
+    def __init__(self, *args: Any, default_strategy: Strategy | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The strategy the address names (None when it names one that does not exist: the
+        # form says so), or the default.
+        asked = self.data.get("strategy") if self.data else None
+        shown: Strategy | None
+        if not asked or (default_strategy is not None and asked == default_strategy.slug):
+            shown = default_strategy
+        else:
+            shown = Strategy.objects.filter(slug=asked).first()
+        self.shown_strategy = shown
+        if not asked and default_strategy is not None:
+            # Here rather than in a filter: a page with no parameters is not filtered at all.
+            self.queryset = self.queryset.of_strategy(default_strategy)
+        if shown is not None:
+            self.filters["theme"].queryset = Theme.objects.filter(strategy=shown).order_by("position")
+            self.filters["initiative"].queryset = Initiative.objects.filter(theme__strategy=shown).order_by(
+                "theme__position", "position"
+            )
         # One read of the choices' version for all the drop-downs of this request, and only
         # when one is drawn (the CSV export draws none).
         version = functools.cache(choices_version)
-        for declared in self.filters.values():
+        for name, declared in self.filters.items():
             widget = declared.extra.get("widget")
             if isinstance(widget, QuickSelect):
                 widget.version = version
+                if name in ("theme", "initiative") and shown is not None:
+                    # Each strategy's own options, built once per version like the others.
+                    widget.options_key = f"{widget.options_key}:{shown.pk}"
 
     def chips(self) -> list[Chip]:
         """The active filters, one per parameter value (two statuses are two chips), in

@@ -6,7 +6,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -16,13 +16,31 @@ from members import roles
 from members.models import Body, BodyMembership, Forum, Member
 
 
+class StrategyQuerySet(models.QuerySet["Strategy"]):
+    def current(self) -> "Strategy | None":
+        """The strategy in force (actions_strategy_one_current: at most one), or None."""
+        return self.filter(status=Strategy.Status.CURRENT).first()
+
+    def for_switch(self) -> "StrategyQuerySet":
+        """Every strategy, latest endorsed first, as the pages' strategy switch lists them."""
+        return self.select_related("superseded_by", "superseded_at").order_by("-endorsed_on", "pk")
+
+
 class StrategyManager(models.Manager["Strategy"]):
     def get_by_natural_key(self, slug: str) -> "Strategy":
         return self.get(slug=slug)
 
 
 class Strategy(models.Model):
-    """A strategy the Ad Hoc Group endorsed, and how often it is to be reviewed."""
+    """A strategy the Ad Hoc Group endorsed (the 2014 Strategy for Cooperation, the 2023
+    Adelaide Strategy), its period, whether it is the one in force, and how often it is to
+    be reviewed."""
+
+    class Status(models.TextChoices):
+        # Endorsed and loaded, with its themes, but not yet the one in force.
+        UPCOMING = "upcoming", "Endorsed, not yet current"
+        CURRENT = "current", "Current"
+        SUPERSEDED = "superseded", "Superseded"
 
     slug = models.SlugField(max_length=80, unique=True)
     title = models.CharField(max_length=300)
@@ -42,8 +60,30 @@ class Strategy(models.Model):
     introduction = models.TextField(blank=True, help_text="The strategy's opening section, word for word.")
     objective = models.TextField(blank=True, help_text="Its objective and the bullets under it, word for word.")
     review_text = models.TextField(blank=True, help_text="What the strategy says of its own review.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CURRENT)
+    ends_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day of its period: the end it set itself, or the day its successor was endorsed.",
+    )
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        help_text="The strategy that replaced it.",
+    )
+    superseded_at = models.ForeignKey(
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="strategies_superseded",
+        help_text="The meeting that replaced it.",
+    )
 
-    objects = StrategyManager()
+    objects = StrategyManager.from_queryset(StrategyQuerySet)()
 
     class Meta:
         verbose_name_plural = "strategies"
@@ -53,6 +93,29 @@ class Strategy(models.Model):
                 violation_error_message="The review interval is at least one month.",
                 condition=Q(review_interval_months__gte=1),
             ),
+            # Also the index Strategy.objects.current() is read by, on every dashboard,
+            # register and report that is not told which strategy to show.
+            models.UniqueConstraint(
+                name="actions_strategy_one_current",
+                fields=["status"],
+                condition=Q(status="current"),
+                violation_error_message="Another strategy is current: only one is at a time.",
+            ),
+            models.CheckConstraint(
+                name="actions_strategy_replaced_only_if_superseded",
+                condition=Q(status="superseded") | Q(superseded_by__isnull=True, superseded_at__isnull=True),
+                violation_error_message="Only a superseded strategy has a strategy and a meeting that replaced it.",
+            ),
+            models.CheckConstraint(
+                name="actions_strategy_not_superseded_by_itself",
+                condition=~Q(superseded_by=F("pk")),
+                violation_error_message="A strategy cannot supersede itself.",
+            ),
+            models.CheckConstraint(
+                name="actions_strategy_period_order",
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("endorsed_on")),
+                violation_error_message="A strategy's period ends on or after the day it was endorsed.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -60,6 +123,45 @@ class Strategy(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.slug,)
+
+    def clean(self) -> None:
+        if self.status == self.Status.CURRENT:
+            other = Strategy.objects.filter(status=self.Status.CURRENT).exclude(pk=self.pk).first()
+            if other is not None:
+                raise ValidationError(
+                    {
+                        "status": f"“{other}” is the current strategy, and only one is at a time. Save this one "
+                        "as not yet current, then make it current from the strategies list, which marks the "
+                        "other as superseded by it."
+                    }
+                )
+        if self.status == self.Status.SUPERSEDED and (self.superseded_by_id is None or self.superseded_at_id is None):
+            raise ValidationError(
+                {"superseded_by": "A superseded strategy names the strategy and the meeting that replaced it."}
+            )
+        if self.status != self.Status.SUPERSEDED and (self.superseded_by_id or self.superseded_at_id):
+            raise ValidationError(
+                {"superseded_by": "Only a superseded strategy has a strategy and a meeting that replaced it."}
+            )
+        if self.superseded_by_id is not None and self.superseded_by_id == self.pk:
+            raise ValidationError({"superseded_by": "A strategy cannot supersede itself."})
+        if self.ends_on and self.endorsed_on and self.ends_on < self.endorsed_on:
+            raise ValidationError({"ends_on": "A strategy's period ends on or after the day it was endorsed."})
+
+    @property
+    def is_current(self) -> bool:
+        return self.status == self.Status.CURRENT
+
+    def period_label(self) -> str:
+        """ "from 6 August 2014", or "6 August 2014 to 15 February 2023"."""
+        if self.ends_on is None:
+            return f"from {self.endorsed_on:%-d %B %Y}"
+        return f"{self.endorsed_on:%-d %B %Y} to {self.ends_on:%-d %B %Y}"
+
+    def has_review(self, number: int) -> bool:
+        """Whether review `number` belongs to the strategy: one falling due after its period
+        ended (a superseded strategy's) never comes."""
+        return self.ends_on is None or self.review_due(number) <= self.ends_on
 
     def review_due(self, number: int) -> datetime.date:
         """When review `number` falls due; review 0 is the endorsement itself."""
@@ -285,6 +387,9 @@ class ActionQuerySet(models.QuerySet["Action"]):
             queryset = queryset.filter(pk__in=matching)
         return queryset
 
+    def of_strategy(self, strategy: "Strategy | int") -> "ActionQuerySet":
+        return self.filter(initiative__theme__strategy=strategy)
+
     def for_register(self) -> "ActionQuerySet":
         """What a row of the register shows: initiative, theme and the owners, and the
         status's place in the workflow so that sorting by status reads as progress."""
@@ -305,16 +410,26 @@ class ActionQuerySet(models.QuerySet["Action"]):
         )
 
     def for_detail(self) -> "ActionQuerySet":
-        return self.for_register().prefetch_related(
-            "pillars",
-            # Mandates read oldest first, as the decisions were taken.
-            models.Prefetch(
-                "mandates",
-                queryset=Decision.objects.select_related("document__meeting")
-                .order_by("document__date", "position")
-                .prefetch_related(Decision.ending_links()),
-            ),
-            models.Prefetch("updates", queryset=ActionUpdate.objects.select_related("author").order_by("-recorded_at")),
+        # Its strategy, and the action it continues with that one's strategy, in the one query.
+        return (
+            self.for_register()
+            .select_related("initiative__theme__strategy", "continues__initiative__theme__strategy")
+            .prefetch_related(
+                models.Prefetch(
+                    "continued_by", queryset=Action.objects.select_related("initiative__theme__strategy").order_by("pk")
+                ),
+                "pillars",
+                # Mandates read oldest first, as the decisions were taken.
+                models.Prefetch(
+                    "mandates",
+                    queryset=Decision.objects.select_related("document__meeting")
+                    .order_by("document__date", "position")
+                    .prefetch_related(Decision.ending_links()),
+                ),
+                models.Prefetch(
+                    "updates", queryset=ActionUpdate.objects.select_related("author").order_by("-recorded_at")
+                ),
+            )
         )
 
 
@@ -357,6 +472,16 @@ class Action(models.Model):
         blank=True,
         help_text="The decisions that call for this action.",
     )
+    # An action an earlier strategy had and a later one carried on: each keeps its own
+    # status and history, and each page links to the other.
+    continues = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="continued_by",
+        help_text="The action of an earlier strategy this one carries on.",
+    )
 
     objects = ActionManager.from_queryset(ActionQuerySet)()
 
@@ -382,6 +507,11 @@ class Action(models.Model):
                 name="actions_action_completed_is_100",
                 violation_error_message="A completed action is 100% done.",
                 condition=~Q(status="completed") | Q(progress=100),
+            ),
+            models.CheckConstraint(
+                name="actions_action_continues_another",
+                violation_error_message="An action cannot continue itself.",
+                condition=~Q(continues=F("pk")),
             ),
         ]
         indexes = [
@@ -419,6 +549,26 @@ class Action(models.Model):
             raise ValidationError({"progress": "Progress is a percentage from 0 to 100."})
         if self.status == self.Status.COMPLETED and self.progress != 100:
             raise ValidationError({"progress": "A completed action is 100% done."})
+        if self.continues_id is not None and self.initiative_id is not None:
+            self._clean_continues()
+
+    def _clean_continues(self) -> None:
+        """What an action continues is an action of an earlier strategy (one query)."""
+        if self.continues_id == self.pk:
+            raise ValidationError({"continues": "An action cannot continue itself."})
+        earlier = (
+            Strategy.objects.filter(themes__initiatives__actions=self.continues_id).values("pk", "endorsed_on").first()
+        )
+        own = Strategy.objects.filter(themes__initiatives=self.initiative_id).values("pk", "endorsed_on").first()
+        if earlier and own and (earlier["pk"] == own["pk"] or earlier["endorsed_on"] >= own["endorsed_on"]):
+            raise ValidationError(
+                {"continues": "An action continues one of an earlier strategy, not one of its own or a later one."}
+            )
+
+    @property
+    def strategy(self) -> "Strategy":
+        """Its strategy, through the initiative and theme (select_related them)."""
+        return self.initiative.theme.strategy
 
     @classmethod
     def stale_since(cls, today: datetime.date) -> datetime.datetime:

@@ -16,7 +16,7 @@ from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from actions.models import Action, ActionOwner, Initiative, Theme
+from actions.models import Action, ActionOwner, Initiative, Strategy, Theme
 from meetings.models import Meeting, Pillar
 from members.models import Body
 
@@ -56,12 +56,16 @@ def register_cases() -> list[Case]:
     lead = top_lead["member__code"] if top_lead else ""
     group = Body.objects.filter(action_roles__isnull=False).values_list("code", flat=True).first() or ""
     meeting = Meeting.objects.filter(documents__decisions__actions__isnull=False).values_list("slug", flat=True)
-    theme = Theme.objects.values_list("slug", flat=True).first() or ""
-    initiative = Initiative.objects.values_list("slug", flat=True).first() or ""
+    # The register lists the current strategy's actions, and offers its themes and initiatives.
+    current = Strategy.objects.current()
+    theme = Theme.objects.filter(strategy=current).values_list("slug", flat=True).first() or ""
+    initiative = Initiative.objects.filter(theme__strategy=current).values_list("slug", flat=True).first() or ""
     pillar = Pillar.objects.values_list("code", flat=True).first() or ""
-    last_page = max(1, -(-Action.objects.count() // 25))
+    last_page = max(1, -(-Action.objects.of_strategy(current).count() // 25)) if current else 1
+    earlier = Strategy.objects.exclude(status=Strategy.Status.CURRENT).values_list("slug", flat=True).first()
     cases = [
         ("plain", ""),
+        *([("another strategy", f"strategy={earlier}")] if earlier else []),
         ("last page", f"page={last_page}"),
         ("lead", f"lead={lead}"),
         ("lead via bodies", f"lead={lead}&via_bodies=on"),

@@ -1,6 +1,8 @@
 """The co-chairs' dashboard and the annual review report: read-only pages over the register."""
 
+import datetime
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.cache import caches
@@ -25,7 +27,7 @@ from actions.dashboard import (
     dashboard_cache_key,
 )
 from actions.filters import ActionFilter
-from actions.models import STRATEGY_ORDER, Action, Initiative
+from actions.models import STRATEGY_ORDER, Action, Initiative, Strategy
 from actions.record_version import record_version
 from actions.review import (
     ReviewPeriod,
@@ -36,7 +38,8 @@ from actions.review import (
     review_summary,
 )
 from actions.review_print import ReviewPrint, review_print_for, review_print_request
-from actions.schedule import ReviewSchedule, current_schedule, review_years
+from actions.schedule import ReviewSchedule, review_years, strategy_schedule
+from actions.strategy_switch import StrategyAsked, strategy_asked, strategy_params, strategy_query
 from balitrack.lib.csv_export import stream_csv
 from members.roles import Role, has_role
 
@@ -54,7 +57,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    actions, scope, scope_filter = _scope(request)
+    asked = strategy_asked(request)
+    actions, scope, scope_filter = _scope(request, asked.strategy)
     key = dashboard_cache_key(scope=scope, today=today)
     board = cached_dashboard(actions=actions, scope=scope, today=today, key=key)
     # The period comes from the schedule the cached dashboard holds: no query of its own.
@@ -70,6 +74,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "scope_filter": scope_filter,
         "statuses": Action.Status.choices,
         "today": today,
+        "strategy": asked.strategy,
+        "strategy_query": strategy_query(asked.strategy),
+        # Each strategy's dashboard, unnarrowed: a lead or theme of one is not another's.
+        "strategy_links": asked.links(lambda strategy: Scope(strategy_params(strategy)).dashboard_url()),
     }
     return render(request, "actions/dashboard.html", context)
 
@@ -78,13 +86,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def dashboard_changes(request: HttpRequest) -> HttpResponse:
     """Every action of one move of the dashboard's changes: from one status to another over a
     period, in the dashboard's scope, a page at a time (the dashboard names the first few)."""
-    actions, scope, _ = _scope(request)
-    reviews = current_schedule(today=timezone.localdate())
+    asked = strategy_asked(request)
+    actions, scope, _ = _scope(request, asked.strategy)
+    reviews = _schedule_of(asked.strategy)
     period = _period(request, reviews)
     then, now = request.GET.get("from", ""), request.GET.get("to", "")
     if period is None or then not in Action.Status.values or now not in Action.Status.values or then == now:
         messages.error(request, "Those changes could not be understood; the dashboard shows them all.")
-        return redirect("dashboard:index")
+        return redirect(Scope(strategy_params(asked.strategy)).dashboard_url())
     in_move = moved(actions_in_scope(actions, scope), period, then=then, now=now)
     page = Paginator(in_move.select_related("initiative").order_by(*STRATEGY_ORDER), CHANGES_PER_PAGE).get_page(
         request.GET.get("page")
@@ -102,14 +111,21 @@ def dashboard_changes(request: HttpRequest) -> HttpResponse:
     return render(request, "actions/action_changes.html", context)
 
 
-def _scope(request: HttpRequest) -> tuple["QuerySet[Action]", Scope, ActionFilter]:
-    """The actions the dashboard is narrowed to (lead, theme, pillar), with the register's filters."""
-    data = {name: request.GET[name] for name in SCOPE_FILTERS if request.GET.get(name)}
-    scope_filter = ActionFilter(data, queryset=Action.objects.all(), request=request)
+def _scope(request: HttpRequest, strategy: Strategy | None) -> tuple["QuerySet[Action]", Scope, ActionFilter]:
+    """The actions the dashboard is narrowed to (lead, theme, pillar) within `strategy`, with
+    the register's filters; the strategy is in the scope's parameters unless it is the current one."""
+    base = strategy_params(strategy)
+    data = {**base, **{name: request.GET[name] for name in SCOPE_FILTERS if request.GET.get(name)}}
+    scope_filter = ActionFilter(data, queryset=Action.objects.all(), request=request, default_strategy=strategy)
     if scope_filter.is_valid():
-        return scope_filter.qs, Scope(data), scope_filter
+        return scope_filter.qs, Scope(data, strategy=strategy), scope_filter
     messages.error(request, "That filter could not be understood; the dashboard shows the whole strategy.")
-    return Action.objects.all(), Scope(), scope_filter
+    unnarrowed = Action.objects.of_strategy(strategy) if strategy else Action.objects.all()
+    return unnarrowed, Scope(base, strategy=strategy), scope_filter
+
+
+def _schedule_of(strategy: Strategy | None) -> ReviewSchedule | None:
+    return strategy_schedule(today=timezone.localdate(), slug=strategy.slug) if strategy else None
 
 
 def _period(request: HttpRequest, reviews: ReviewSchedule | None) -> Period | None:
@@ -136,7 +152,8 @@ REPORT_CACHE_SECONDS = 24 * 60 * 60
 
 @require_GET
 def review_report(request: HttpRequest, year: int) -> HttpResponse:
-    period = _period_or_404(year)
+    asked = strategy_asked(request)
+    period = _period_or_404(year, asked)
     # Read before anything is built: a change committed meanwhile leaves what is built under
     # the old token, where no one looks again.
     version = record_version()
@@ -153,6 +170,8 @@ def review_report(request: HttpRequest, year: int) -> HttpResponse:
         "print_job": print_job,
         "review_years": review_years(period.strategy, today=timezone.localdate()),
         "printed_at": timezone.localtime(),
+        "strategy_query": strategy_query(period.strategy),
+        "strategy_links": asked.links(_latest_report_url),
     }
     return render(request, "actions/review_report.html", context)
 
@@ -177,7 +196,12 @@ def _report_body(period: ReviewPeriod, version: str) -> ReportBody:
                 .order_by(*STRATEGY_ORDER)
             )
             detail = grouped(review_detail(period, actions, updates_shown=UPDATES_SHOWN))
-        context = {"summary": summary, "detail": detail, "per_page": DETAIL_PER_PAGE}
+        context = {
+            "summary": summary,
+            "detail": detail,
+            "per_page": DETAIL_PER_PAGE,
+            "strategy_query": strategy_query(period.strategy),
+        }
         html = render_to_string("actions/_review_report_body.html", context)
         return ReportBody(SafeString(html), summary.action_count)
 
@@ -196,7 +220,7 @@ def _report_body(period: ReviewPeriod, version: str) -> ReportBody:
 def review_report_initiative(request: HttpRequest, year: int, slug: str) -> HttpResponse:
     """One initiative's actions over a review's period, a page at a time, each with its
     latest updates: the report's detail when it is too large to show on one page."""
-    period = _period_or_404(year)
+    period = _period_or_404(year, strategy_asked(request))
     initiative = get_object_or_404(
         Initiative.objects.select_related("theme"), slug=slug, theme__strategy=period.strategy
     )
@@ -212,7 +236,8 @@ def review_report_initiative(request: HttpRequest, year: int, slug: str) -> Http
         "paginator": paginator,
         "entries": review_detail(period, page.object_list, updates_shown=UPDATES_SHOWN),
         "updates_shown": UPDATES_SHOWN,
-        "query_without_page": "",
+        "query_without_page": urlencode(strategy_params(period.strategy)),
+        "strategy_query": strategy_query(period.strategy),
     }
     return render(request, "actions/review_report_initiative.html", context)
 
@@ -239,9 +264,9 @@ def review_report_print(request: HttpRequest, year: int) -> HttpResponse:
     """The print version of a report too large to print from its page. POST asks for it (a
     worker makes it); GET serves it once made, or goes back to the report, which says how
     it stands."""
-    period = _period_or_404(year)
+    period = _period_or_404(year, strategy_asked(request))
     version = record_version()
-    report_url = reverse("dashboard:review", args=[year])
+    report_url = reverse("dashboard:review", args=[year]) + strategy_query(period.strategy)
     if Action.objects.filter(initiative__theme__strategy=period.strategy).count() <= INLINE_DETAIL_LIMIT:
         messages.info(request, "This report prints from its own page: use its Print button.")
         return redirect(report_url)
@@ -258,7 +283,7 @@ def review_report_print(request: HttpRequest, year: int) -> HttpResponse:
 
 @require_GET
 def review_report_csv(request: HttpRequest, year: int) -> StreamingHttpResponse:
-    period = _period_or_404(year)
+    period = _period_or_404(year, strategy_asked(request))
     header = [
         "theme",
         "initiative",
@@ -291,12 +316,25 @@ def review_report_csv(request: HttpRequest, year: int) -> StreamingHttpResponse:
         # A batch of actions at a time, as the response streams: never the whole record in memory.
         for entry in iter_review_actions(period)
     )
-    return stream_csv(f"balitrack-review-{year}.csv", header, rows)
+    name = f"{year}" if period.strategy.is_current else f"{year}-{period.strategy.slug}"
+    return stream_csv(f"balitrack-review-{name}.csv", header, rows)
 
 
-def _period_or_404(year: int) -> ReviewPeriod:
-    schedule = current_schedule(today=timezone.localdate())
+def _period_or_404(year: int, asked: StrategyAsked) -> ReviewPeriod:
+    schedule = _schedule_of(asked.strategy)
     period = review_period(schedule=schedule, year=year) if schedule else None
     if period is None:
-        raise Http404(f"No review of the strategy falls due in {year}.")
+        raise Http404(f"No review of {asked.strategy or 'the strategy'} falls due in {year}.")
     return period
+
+
+def _begun(period: tuple[datetime.date, datetime.date] | None, today: datetime.date) -> bool:
+    return period is not None and period[0] <= today
+
+
+def _latest_report_url(strategy: Strategy) -> str:
+    """A strategy's latest review report whose period has begun: the switch's link on a report."""
+    today = timezone.localdate()
+    begun = [year for year in review_years(strategy, today=today) if _begun(strategy.review_period(year), today)]
+    year = begun[-1] if begun else strategy.review_due(1).year
+    return reverse("dashboard:review", args=[year]) + strategy_query(strategy)

@@ -125,7 +125,8 @@ def review_period(*, schedule: ReviewSchedule, year: int) -> ReviewPeriod | None
     if year > today.year + 1:
         return None
     number = schedule.number_due_in(year)
-    if number is None:
+    # A superseded strategy's reviews end with its period.
+    if number is None or not strategy.has_review(number):
         return None
     start, due = strategy.review_due(number - 1), strategy.review_due(number)
     if start > today:

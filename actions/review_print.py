@@ -114,7 +114,7 @@ def review_print_build(*, print_id: int) -> str:
     or retried task, or a second worker, does nothing), render every action with every update
     of the period, and store it. Returns what happened, for the worker's log."""
     from actions.review import full_review_report, review_period, review_summary
-    from actions.schedule import current_schedule
+    from actions.schedule import strategy_schedule
 
     now = timezone.now()
     claimed = (
@@ -127,11 +127,12 @@ def review_print_build(*, print_id: int) -> str:
     job = ReviewPrint.objects.select_related("strategy").defer("html").get(pk=print_id)
     ours = ReviewPrint.objects.filter(pk=print_id, status=ReviewPrint.Status.BUILDING, claimed_at=now)
     try:
-        schedule = current_schedule(today=timezone.localdate())
+        # The print's own strategy, current or superseded: each keeps its reports.
+        schedule = strategy_schedule(today=timezone.localdate(), slug=job.strategy.slug)
         period = review_period(schedule=schedule, year=job.year) if schedule else None
-        if period is None or schedule is None or schedule.strategy != job.strategy:
+        if period is None or schedule is None:
             ours.update(status=ReviewPrint.Status.FAILED)
-            return "failed: no such review in the strategy in force"
+            return "failed: no such review in the strategy"
         report = full_review_report(period)
         made_at = timezone.localtime()
         html = render_to_string(

@@ -108,7 +108,9 @@ class Sizes:
             bodies=max(4, actions // 500),
             meetings=max(8, actions // 25),
             decisions_per_meeting=5,
-            strategies=max(1, actions // 25_000),
+            # At least two, so the dashboard, register and reports of a superseded strategy
+            # are measured beside the current one's.
+            strategies=max(2, actions // 25_000),
             themes_per_strategy=6,
             initiatives=max(2, actions // 40),
             focal_points=max(12, actions // 100),
@@ -354,8 +356,13 @@ class ScaleRecord:
         documents: list[dict[str, Any]] = []
         strategies: list[dict[str, Any]] = []
         themes: list[dict[str, Any]] = []
+        endorsed_at = [
+            self.held_meetings[index * len(self.held_meetings) // sizes.strategies] for index in range(sizes.strategies)
+        ]
         for index in range(sizes.strategies):
-            meeting = self.held_meetings[index * len(self.held_meetings) // sizes.strategies]
+            meeting = endorsed_at[index]
+            # Each strategy but the last was superseded by the next, at the meeting that endorsed it.
+            later = endorsed_at[index + 1] if index + 1 < sizes.strategies else None
             documents.append(
                 {
                     "id": document_first + index,
@@ -381,6 +388,10 @@ class ScaleRecord:
                     "introduction": "",
                     "objective": "",
                     "review_text": "",
+                    "status": Strategy.Status.SUPERSEDED if later else Strategy.Status.CURRENT,
+                    "ends_on": max(later["end_date"], meeting["end_date"]) if later else None,
+                    "superseded_by_id": strategy_first + index + 1 if later else None,
+                    "superseded_at_id": later["id"] if later else None,
                 }
             )
             for position in range(1, sizes.themes_per_strategy + 1):
@@ -416,6 +427,10 @@ class ScaleRecord:
             )
         self.write(Initiative, initiatives)
         self.initiative_ids = [row["id"] for row in initiatives]
+        # Each initiative's strategy, by its place: themes are in strategy order.
+        self.initiative_strategy = [
+            index * len(themes) // sizes.initiatives // sizes.themes_per_strategy for index in range(sizes.initiatives)
+        ]
         self.say(f"{len(strategies)} strategies, {len(themes)} themes, {len(initiatives)} initiatives")
 
     def users(self) -> None:
@@ -470,6 +485,7 @@ class ScaleRecord:
         mandates = [{"action_id": pk, "decision_id": decision} for decision in mandated]
         history = self._history(pk, updates)
         last = history[-1] if history else None
+        continues = self._continued(pk - index, index, self.initiative_strategy[position])
         row = {
             "id": pk,
             "initiative_id": initiative,
@@ -481,8 +497,21 @@ class ScaleRecord:
             "status_note": last["note"] if last else "",
             "updated_at": last["recorded_at"] if last else None,
             "version": len(history),
+            "continues_id": continues,
         }
         return row, owners, pillars, mandates, history
+
+    def _continued(self, first: int, index: int, strategy: int) -> int | None:
+        """One in 40 actions of the current strategy carries on an action of the one before:
+        the action as far back as a strategy's share of them, when that is an earlier one's."""
+        sizes = self.sizes
+        if strategy != sizes.strategies - 1 or index % 40:
+            return None
+        earlier = index - sizes.actions // sizes.strategies
+        if earlier < 0:
+            return None
+        position = earlier * len(self.initiative_ids) // sizes.actions
+        return first + earlier if self.initiative_strategy[position] < strategy else None
 
     def _owners(self, action: int) -> list[dict[str, Any]]:
         rng = self.rng

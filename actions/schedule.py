@@ -153,15 +153,16 @@ def review_years(strategy: Strategy, *, today: datetime.date) -> list[int]:
     """The year of every review of the strategy so far, and of the next one: each has a report
     (the first reads from the endorsement) and a period the dashboard's changes can show. A
     dozen or so, one per review interval; reports are found by year, so two reviews in one
-    year are one entry."""
+    year are one entry. A superseded strategy's stop with the last falling due in its period."""
     years: dict[int, None] = {}
     number = 1
-    while True:
+    while strategy.has_review(number):
         due = strategy.review_due(number)
         years[due.year] = None
         if due > today:
-            return list(years)
+            break
         number += 1
+    return list(years)
 
 
 def reminder_window_days() -> int:
@@ -170,19 +171,22 @@ def reminder_window_days() -> int:
 
 
 def current_schedule(*, today: datetime.date) -> ReviewSchedule | None:
-    """The schedule of the strategy in force (the latest endorsed) as at `today`, or None when
-    no strategy is recorded. One query: the strategy with its last review held by then."""
+    """The schedule of the current strategy as at `today`, or None when no strategy is
+    current. One query: the strategy with its last review held by then."""
+    return strategy_schedule(today=today)
+
+
+def strategy_schedule(*, today: datetime.date, slug: str | None = None) -> ReviewSchedule | None:
+    """The schedule of the strategy `slug` (the current one without it) as at `today`, or None
+    when there is no such strategy. One query: the strategy with its last review held by then."""
     # held_by() in SQL; latest number first, down the unique (strategy, number) index.
     held = Review.objects.filter(strategy=OuterRef("pk"), held_on__lte=today).order_by("-number")
-    strategy = (
-        Strategy.objects.annotate(
-            last_held_number=Subquery(held.values("number")[:1]),
-            last_held_due=Subquery(held.values("due_on")[:1]),
-            last_held_on=Subquery(held.values("held_on")[:1]),
-        )
-        .order_by("-endorsed_on")
-        .first()
-    )
+    strategies = Strategy.objects.filter(slug=slug) if slug else Strategy.objects.filter(status=Strategy.Status.CURRENT)
+    strategy = strategies.annotate(
+        last_held_number=Subquery(held.values("number")[:1]),
+        last_held_due=Subquery(held.values("due_on")[:1]),
+        last_held_on=Subquery(held.values("held_on")[:1]),
+    ).first()
     if strategy is None:
         return None
     number = strategy.last_held_number  # type: ignore[attr-defined]

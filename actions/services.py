@@ -8,8 +8,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from actions.models import Action, ActionUpdate
+from actions.models import Action, ActionUpdate, Strategy
 from actions.tally import tally_after_update, tally_before_update
+from meetings.models import Decision, Meeting
 
 NOTHING_CHANGED = (
     "Nothing was recorded: the status, progress and target date are as they were and there is no note. "
@@ -84,3 +85,37 @@ def action_record_update(
     locked.save(update_fields=["status", "progress", "target_date", "status_note", "updated_at", "version"])
     tally_after_update(pending=pending, update=update)
     return update
+
+
+@transaction.atomic
+def strategy_make_current(*, strategy: Strategy, meeting: Meeting | None = None) -> Strategy | None:
+    """Make `strategy` the one in force. The current one, if any, becomes superseded by it at
+    `meeting` (by default the meeting whose statement endorsed it), its period ending the day
+    the new one was endorsed unless it had set its own end. Returns the strategy superseded.
+
+    In this order, so that actions_strategy_one_current holds after each write; each is a
+    save() with its fields, so the audit trail and the record's token follow."""
+    if strategy.status == Strategy.Status.SUPERSEDED:
+        raise ValidationError(
+            {"status": f"“{strategy}” was superseded; a superseded strategy is not made current again."}
+        )
+    previous = (
+        Strategy.objects.select_for_update().filter(status=Strategy.Status.CURRENT).exclude(pk=strategy.pk).first()
+    )
+    if meeting is None and strategy.endorsed_by_id is not None:
+        meeting = Decision.objects.select_related("document__meeting").get(pk=strategy.endorsed_by_id).document.meeting
+    if previous is not None:
+        if meeting is None:
+            raise ValidationError(
+                {"superseded_at": f"Say at which meeting “{strategy}” replaced “{previous}”: it names no endorsement."}
+            )
+        previous.status = Strategy.Status.SUPERSEDED
+        previous.superseded_by = strategy
+        previous.superseded_at = meeting
+        previous.ends_on = previous.ends_on or max(strategy.endorsed_on, previous.endorsed_on)
+        previous.full_clean()
+        previous.save(update_fields=["status", "superseded_by", "superseded_at", "ends_on"])
+    if strategy.status != Strategy.Status.CURRENT:
+        strategy.status = Strategy.Status.CURRENT
+        strategy.save(update_fields=["status"])
+    return previous

@@ -1,4 +1,8 @@
-"""The whole strategy's dashboard figures, kept current by every status update.
+"""The current strategy's dashboard figures, kept current by every status update.
+
+Only the current strategy's actions are counted (DashboardTally.strategy): another
+strategy's dashboard is counted afresh and cached (actions.dashboard), and an update of one
+of its actions changes no cell here.
 
 Counting the dashboard afresh over 100,000 actions takes over a second (its changes since
 the last review alone read every action's history), and every status update made it do so.
@@ -35,7 +39,7 @@ from django.utils import timezone
 
 if TYPE_CHECKING:
     from actions.changes import Period
-    from actions.models import Action, ActionUpdate
+    from actions.models import Action, ActionUpdate, Strategy
 
 TALLY_ROW = 1
 # How many of each move's first actions the tally keeps, in the strategy's order. The
@@ -64,6 +68,10 @@ class DashboardTally(models.Model):
     counted_on = models.CharField(max_length=32)
     # The moves since the last review: {"start_cut", "updates", "moves", "unchanged", "listed"}.
     changes = models.JSONField()
+    # The strategy counted: the current one when it was counted afresh (any change of which
+    # strategy is current replaces the record's token, and the next dashboard counts again).
+    # A tally whose strategy is deleted counts nothing and is counted afresh.
+    strategy = models.ForeignKey("actions.Strategy", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     def __str__(self) -> str:
         return f"Dashboard tally at {self.token}"
@@ -111,6 +119,8 @@ class ActionFacts:
     # The local day of its last update (NEVER without one), as the register's filters read it.
     updated_day: str
     theme: int
+    # Its strategy: the tally counts the current one's actions only.
+    strategy: int
     pillars: tuple[int, ...]
     leads: tuple[int, ...]
     bodies: tuple[int, ...]
@@ -127,6 +137,8 @@ class PendingUpdate:
     in_period: tuple[str, bool] | None
     status_then: str
     order_key: list[int]
+    # An action of another strategy than the tally's: its update changes no count.
+    outside: bool = False
 
 
 def current_tally(*, token: str, today: datetime.date) -> DashboardTally:
@@ -165,13 +177,16 @@ def tally_figures(*, today: datetime.date) -> Figures:
 
 
 def tally_count(*, today: datetime.date) -> DashboardTally:
-    """Count every figure afresh and store them, under the record's token as it is now."""
+    """Count every figure of the current strategy afresh and store them, under the record's
+    token as it is now."""
+    from actions.models import Strategy
     from actions.record_version import RECORD_TOKEN, record_version
 
     with transaction.atomic():
         record_version()  # makes the token's row when the database has none yet
         token = _locked_token(RECORD_TOKEN)
-        cells, changes = _count_cells(today)
+        strategy = Strategy.objects.current()
+        cells, changes = _count_cells(today, strategy)
         # Emptied and refilled in place, never deleted (see the module's docstring).
         DashboardCount.objects.update(actions=0, progress=0)
         DashboardCount.objects.bulk_create(
@@ -183,9 +198,12 @@ def tally_count(*, today: datetime.date) -> DashboardTally:
             unique_fields=["part", "key", "status"],
             update_fields=["actions", "progress"],
         )
-        tally = DashboardTally(pk=TALLY_ROW, token=token, counted_on=token, changes=changes)
+        tally = DashboardTally(pk=TALLY_ROW, token=token, counted_on=token, changes=changes, strategy=strategy)
         DashboardTally.objects.bulk_create(
-            [tally], update_conflicts=True, unique_fields=["id"], update_fields=["token", "counted_on", "changes"]
+            [tally],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["token", "counted_on", "changes", "strategy"],
         )
     return tally
 
@@ -199,15 +217,19 @@ def tally_before_update(*, action: "Action", recorded_at: datetime.datetime) -> 
     from actions.record_version import RECORD_TOKEN
 
     token = _locked_token(RECORD_TOKEN)
-    changes = DashboardTally.objects.filter(pk=TALLY_ROW, token=token).values_list("changes", flat=True).first()
-    if changes is None:
+    stored = DashboardTally.objects.filter(pk=TALLY_ROW, token=token).values_list("changes", "strategy_id").first()
+    if stored is None:
         return None
+    changes, strategy_id = stored
+    facts = _facts_of([action.pk])[action.pk]
+    if facts.strategy != strategy_id:
+        # Another strategy's action, a superseded one's say: none of the tally's counts move.
+        return PendingUpdate(changes, facts, None, action.status, [], outside=True)
     start = changes["start_cut"]
     if (action.updated_at is not None and recorded_at <= action.updated_at) or (
         start is not None and recorded_at < datetime.datetime.fromisoformat(start)
     ):
         return None
-    facts = _facts_of([action.pk])[action.pk]
     in_period, status_then, order_key = None, action.status, []
     if start is not None:
         row = _period_state(action.pk, datetime.datetime.fromisoformat(start))
@@ -230,12 +252,16 @@ def tally_after_update(*, pending: PendingUpdate | None, update: "ActionUpdate")
 
     if pending is None:
         return
+    if pending.outside:
+        DashboardTally.objects.filter(pk=TALLY_ROW).update(token=record_version())
+        return
     after = ActionFacts(
         status=update.status,
         progress=update.progress,
         target_date=update.target_date,
         updated_day=_day(update.recorded_at),
         theme=pending.before.theme,
+        strategy=pending.before.strategy,
         pillars=pending.before.pillars,
         leads=pending.before.leads,
         bodies=pending.before.bodies,
@@ -410,30 +436,47 @@ def _facts_of(pks: Iterable[int]) -> dict[int, ActionFacts]:
             target_date=row["target_date"],
             updated_day=_day(row["updated_at"]),
             theme=row["initiative__theme_id"],
+            strategy=row["initiative__theme__strategy_id"],
             pillars=tuple(sorted(pillars[row["pk"]])),
             leads=tuple(sorted(leads[row["pk"]])),
             bodies=tuple(sorted(bodies[row["pk"]])),
         )
         for row in Action.objects.filter(pk__in=pks).values(
-            "pk", "status", "progress", "target_date", "updated_at", "initiative__theme_id"
+            "pk",
+            "status",
+            "progress",
+            "target_date",
+            "updated_at",
+            "initiative__theme_id",
+            "initiative__theme__strategy_id",
         )
     }
 
 
-def _count_cells(today: datetime.date) -> tuple[Cells, Figures]:
-    """Every cell counted afresh (seven GROUP BYs), and the changes since the last review."""
+def _count_cells(today: datetime.date, strategy: "Strategy | None") -> tuple[Cells, Figures]:
+    """Every cell of `strategy` counted afresh (seven GROUP BYs), and the changes since its
+    last review; nothing without a strategy."""
     from actions.changes import build_changes, since_last_review
     from actions.models import Action, ActionOwner, ActionUpdate
     from actions.schedule import current_schedule
 
     part = DashboardCount.Part
     still_open = ~Q(status__in=Action.CLOSED_STATUSES)
-    owners = ActionOwner.objects.all()
+    actions = Action.objects.of_strategy(strategy) if strategy else Action.objects.none()
+    # Owner and pillar rows of the strategy's actions: a join to the action's initiative and theme.
+    of_strategy = Q(action__initiative__theme__strategy=strategy)
+    owners = ActionOwner.objects.filter(of_strategy)
     # (part, rows, key, status, through): `through` leads from an owner or pillar row to its action.
     groupings: list[tuple[str, Any, Any, Any, str]] = [
-        (part.STATUS, Action.objects.all(), Value(""), F("status"), ""),
-        (part.THEME, Action.objects.all(), F("initiative__theme_id"), F("status"), ""),
-        (part.PILLAR, Action.pillars.through.objects.all(), F("pillar_id"), F("action__status"), "action__"),
+        (part.STATUS, actions, Value(""), F("status"), ""),
+        (part.THEME, actions, F("initiative__theme_id"), F("status"), ""),
+        (
+            part.PILLAR,
+            Action.pillars.through.objects.filter(of_strategy),
+            F("pillar_id"),
+            F("action__status"),
+            "action__",
+        ),
         (
             part.LEAD,
             owners.filter(role__in=ActionOwner.LEADING_ROLES, member__isnull=False),
@@ -442,10 +485,10 @@ def _count_cells(today: datetime.date) -> tuple[Cells, Figures]:
             "action__",
         ),
         (part.BODY, owners.filter(body__isnull=False), F("body_id"), F("action__status"), "action__"),
-        (part.TARGET, Action.objects.filter(still_open, target_date__isnull=False), F("target_date"), Value(""), ""),
+        (part.TARGET, actions.filter(still_open, target_date__isnull=False), F("target_date"), Value(""), ""),
         (
             part.UPDATED,
-            Action.objects.all(),
+            actions,
             TruncDate("updated_at"),
             models.Case(models.When(status__in=Action.CLOSED_STATUSES, then=Value(CLOSED)), default=Value(OPEN)),
             "",
@@ -464,15 +507,13 @@ def _count_cells(today: datetime.date) -> tuple[Cells, Figures]:
             day_or_id = value.isoformat() if isinstance(value, datetime.date) else str(value or NEVER)
             cells[(name, day_or_id, cell_status)] = [n, progress or 0]
 
-    reviews = current_schedule(today=today)
-    updates = ActionUpdate.objects.all()
+    reviews = current_schedule(today=today) if strategy else None
+    updates = ActionUpdate.objects.filter(action__in=actions)
     changes: Figures = {"start_cut": None, "moves": {}, "unchanged": 0, "listed": {}}
     if reviews:
         period: Period = since_last_review(reviews)
         updates = updates.filter(recorded_at__gte=period.start_cut)
-        counted = build_changes(
-            actions=Action.objects.all(), period=period, move_url=lambda then, now: "", listed=MOVE_BUFFER
-        )
+        counted = build_changes(actions=actions, period=period, move_url=lambda then, now: "", listed=MOVE_BUFFER)
         changes.update(
             start_cut=period.start_cut.isoformat(),
             unchanged=counted.updated_unchanged,

@@ -16,6 +16,7 @@ from actions.filters import ActionFilter, LeadRef
 from actions.forms import StatusUpdateForm
 from actions.models import Action
 from actions.services import ActionChangedMeanwhile, action_record_update
+from actions.strategy_switch import strategy_asked, strategy_query
 from balitrack.lib.csv_export import stream_csv
 from balitrack.lib.pagination import IdsFirstPaginator
 from balitrack.lib.querystrings import without_empty
@@ -26,7 +27,8 @@ PRESELECTED_SESSION_KEY = "register_lead_preselected"
 
 
 class ActionRegisterView(FilterView):
-    """The action register: every action of the strategy, filtered as the user asks."""
+    """The action register: every action of a strategy (the current one unless the address
+    names another), filtered as the user asks."""
 
     filterset_class = ActionFilter
     template_name = "actions/action_register.html"
@@ -46,7 +48,12 @@ class ActionRegisterView(FilterView):
         if member and not request.GET and not request.session.get(PRESELECTED_SESSION_KEY):
             request.session[PRESELECTED_SESSION_KEY] = True
             return redirect(f"{reverse('actions:register')}?lead={member.code}")
+        # An address naming no strategy is not found (404), saying so.
+        self.asked = strategy_asked(request)
         return super().get(request, *args, **kwargs)
+
+    def get_filterset_kwargs(self, filterset_class: Any) -> dict[str, Any]:
+        return {**super().get_filterset_kwargs(filterset_class), "default_strategy": self.asked.strategy}
 
     def get_queryset(self) -> Any:
         return Action.objects.for_register()
@@ -62,6 +69,11 @@ class ActionRegisterView(FilterView):
         context["share_url"] = self.request.build_absolute_uri()
         context["chips"] = self.filterset.chips()
         context["today"] = timezone.localdate()
+        context["strategy"] = self.asked.strategy
+        context["strategy_query"] = strategy_query(self.asked.strategy)
+        context["strategy_links"] = self.asked.links(
+            lambda strategy: reverse("actions:register") + strategy_query(strategy)
+        )
         # Each row with why it is listed, from the owners already prefetched for the page.
         through = self.filterset.listed_through()
         context["rows"] = [
@@ -77,7 +89,8 @@ def _lead_refs(action: Action) -> list[LeadRef]:
 @require_GET
 def action_export(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
     """The register as CSV, with exactly the filters of the page it was asked from."""
-    filterset = ActionFilter(request.GET, queryset=Action.objects.for_register())
+    asked = strategy_asked(request)
+    filterset = ActionFilter(request.GET, queryset=Action.objects.for_register(), default_strategy=asked.strategy)
     if not filterset.is_valid():
         messages.error(request, "The export was not made: " + _errors_as_text(filterset.form.errors))
         return HttpResponseRedirect(f"{reverse('actions:register')}?{request.GET.urlencode()}")
@@ -140,6 +153,8 @@ def _render_detail(
         "conflict": conflict,
         "today": timezone.localdate(),
         "updates": action.updates.all(),
+        # The register's links from the page list the action's own strategy's actions.
+        "strategy_param": "" if action.strategy.is_current else f"&strategy={action.strategy.slug}",
     }
     return render(request, "actions/action_detail.html", context, status=status)
 

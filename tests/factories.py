@@ -2,6 +2,7 @@
 "test-" so they never collide with the real record when both are loaded."""
 
 import datetime
+from typing import Any, cast
 
 import factory
 from django.contrib.auth import get_user_model
@@ -116,7 +117,14 @@ class DecisionFactory(DjangoModelFactory):
     verb = Decision.Verb.AGREED
 
 
+def _no_strategy_current() -> bool:
+    return not Strategy.objects.filter(status=Strategy.Status.CURRENT).exists()
+
+
 class StrategyFactory(DjangoModelFactory):
+    """Current when no strategy is (one is at a time), otherwise endorsed and not yet current:
+    a test of several strategies says which supersedes which (tests.factories.supersede)."""
+
     class Meta:
         model = Strategy
 
@@ -124,13 +132,39 @@ class StrategyFactory(DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Test strategy {n}")
     document = factory.SubFactory(DocumentFactory, kind=Document.Kind.STRATEGY)
     endorsed_on = datetime.date(2014, 8, 6)
+    status = factory.LazyFunction(
+        lambda: Strategy.Status.CURRENT if _no_strategy_current() else Strategy.Status.UPCOMING
+    )
+
+
+class _CurrentStrategy(factory.SubFactory):  # type: ignore[type-arg]
+    """A theme built without a strategy shares the current one, as the record's themes do: a
+    test's actions are then the dashboard's and the register's without saying so. Given
+    fields (`strategy__endorsed_on`), a new strategy."""
+
+    def evaluate(self, instance: Any, step: Any, extra: dict[str, Any]) -> Any:
+        if not extra:
+            current = Strategy.objects.filter(status=Strategy.Status.CURRENT).first()
+            if current is not None:
+                return current
+        return super().evaluate(instance, step, extra)
+
+
+def supersede(earlier: Strategy, later: Strategy, *, at: Meeting | None = None) -> None:
+    """Make `later` the current strategy in place of `earlier`, at the meeting `at` (a new
+    meeting without it), as the Secretariat does from the admin's list of strategies."""
+    from actions.services import strategy_make_current
+
+    strategy_make_current(strategy=later, meeting=at or cast(Meeting, MeetingFactory()))
+    earlier.refresh_from_db()
+    later.refresh_from_db()
 
 
 class ThemeFactory(DjangoModelFactory):
     class Meta:
         model = Theme
 
-    strategy = factory.SubFactory(StrategyFactory)
+    strategy = _CurrentStrategy(StrategyFactory)
     slug = factory.Sequence(lambda n: f"test-theme-{n}")
     title = factory.Sequence(lambda n: f"Test theme {n}")
     position = factory.Sequence(lambda n: n + 1)

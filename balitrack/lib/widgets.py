@@ -16,7 +16,7 @@ OPTIONS_TIMEOUT_SECONDS = 600
 
 # (widget, name) -> (version, built at, the options' HTML): this process's drop-downs, the
 # latest version only.
-_options_built: dict[tuple[int, str], tuple[str, float, str]] = {}
+_options_built: dict[tuple[int | str, str], tuple[str, float, str]] = {}
 _widgets_made = itertools.count()
 
 
@@ -80,7 +80,7 @@ class QuickSelect(forms.Select):
         self.version = version
         # Kept by the copies Django makes of a declared widget, so the options of one form's
         # field are never served to another form's field of the same name.
-        self.options_key = next(_widgets_made)
+        self.options_key: int | str = next(_widgets_made)
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
         final_attrs = self.build_attrs(self.attrs, attrs)

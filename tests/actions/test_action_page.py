@@ -189,10 +189,11 @@ def test_action_page_costs_the_same_queries_for_few_or_many_rows(
         Lineage.objects.create(decision=DecisionFactory(), kind=Lineage.Kind.CLOSES, earlier_decision=mandate)
     client.force_login(secretariat_user)
 
-    # session, user, the action with initiative and theme; its owners, pillars, mandates with
-    # document and meeting, the later paragraphs that superseded or closed them, updates with
-    # author; the user's permissions (the status form).
-    with django_assert_num_queries(10):
+    # session, user, the action with initiative, theme and strategy (and what it continues);
+    # its owners, pillars, mandates with document and meeting, the later paragraphs that
+    # superseded or closed them, updates with author, the actions that continue it; the
+    # user's permissions (the status form).
+    with django_assert_num_queries(11):
         response = client.get(action.get_absolute_url())
 
     assert len(response.context["updates"]) == rows

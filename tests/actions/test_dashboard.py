@@ -219,27 +219,27 @@ def test_dashboard_costs_the_same_queries_however_many_actions_and_whichever_per
     client.force_login(co_chair_user)
 
     # Counted afresh, as the record was made behind the tally's back (factories, and updates
-    # recorded in the past): session, user; the record's version (the cache key), again for
-    # the tally, the tally (out of date). The count, in a savepoint: the record's version, read
-    # and locked; seven GROUP BYs (status, theme, pillar, lead, body, target day, day of last
-    # update); the strategy with its last review held; the changes since it (the moves with
-    # their first actions, then those actions' initiatives); the updates since it counted; the
-    # cells emptied and refilled, the tally stored. What a status update cannot change: the
-    # schedule again, decisions without action and those a later paragraph superseded or
-    # closed (both counts, then each list), next meetings and past-but-planned meetings;
-    # Steering Group members without a focal point; actions without mandate and their count;
-    # the names of themes, pillars, members and bodies. Then the cells, the sums over days,
-    # the first actions of each move; the choice lists' version (the choices from the cache).
-    # Review 12's period is counted apart: its moves and their actions' initiatives.
-    with django_assert_num_queries(45 if review else 43):
+    # recorded in the past): session, user; the strategies (which is shown, and the switch); the
+    # record's version (the cache key), again for the tally, the tally (out of date). The count, in
+    # a savepoint: the record's version, read and locked; the current strategy; seven GROUP BYs
+    # (status, theme, pillar, lead, body, target day, day of last update); the strategy with its
+    # last review held; the changes since it (the moves with their first actions, then those
+    # actions' initiatives); the updates since it counted; the cells emptied and refilled, the tally
+    # stored. What a status update cannot change: the schedule again, decisions without action and
+    # those a later paragraph superseded or closed (both counts, then each list), next meetings and
+    # past-but-planned meetings; Steering Group members without a focal point; actions without
+    # mandate and their count; the names of themes, pillars, members and bodies. Then the cells, the
+    # sums over days, the first actions of each move; the choice lists' version (the choices from
+    # the cache). Review 12's period is counted apart: its moves and their actions' initiatives.
+    with django_assert_num_queries(47 if review else 45):
         response = client.get(DASHBOARD, {"review": review})
 
     assert response.context["board"].total == actions
     assert sum(move.count for move in response.context["changes"].moves) == actions
 
     # From the caches (the changes under the period's own key): session, user, the
-    # record's version, the choice lists' version.
-    with django_assert_num_queries(4):
+    # strategies, the record's version, the choice lists' version.
+    with django_assert_num_queries(5):
         client.get(DASHBOARD, {"review": review})
 
 
@@ -252,9 +252,9 @@ def test_page_of_a_move_costs_the_same_queries_however_many_actions(client, co_c
     client.force_login(co_chair_user)
     client.get(DASHBOARD)
 
-    # session, user; the review schedule (the period); the move's actions counted, then its
-    # first page of 50 with their initiatives.
-    with django_assert_num_queries(5):
+    # session, user; the strategies; the review schedule (the period); the move's actions
+    # counted, then its first page of 50 with their initiatives.
+    with django_assert_num_queries(6):
         response = client.get(reverse("dashboard:changes"), {"from": "planned", "to": "in_progress"})
 
     assert (response.context["paginator"].count, len(response.context["page_obj"])) == (60, 50)

@@ -4,6 +4,7 @@ import datetime
 import socket
 import time
 from collections.abc import Callable, Iterator
+from typing import cast
 
 import pytest
 import redis
@@ -15,12 +16,12 @@ from django.urls import reverse
 
 import balitrack.middleware  # noqa: F401  (its sign-in receiver; see test_dashboard.py)
 from actions.dashboard import Dashboard, Scope, cached_dashboard, dashboard_cache_key
-from actions.models import Action, ActionOwner
+from actions.models import Action, ActionOwner, Strategy
 from actions.record_version import record_version
 from balitrack.lib.cache import FailSafeRedisCache
-from meetings.models import Pillar
+from meetings.models import Meeting, Pillar
 from members.models import Member
-from tests.factories import ActionFactory, ActionOwnerFactory, MemberFactory, StrategyFactory
+from tests.factories import ActionFactory, ActionOwnerFactory, MeetingFactory, MemberFactory, StrategyFactory, supersede
 
 pytestmark = pytest.mark.django_db
 
@@ -103,7 +104,9 @@ def _add_pillar(action: Action) -> None:
 
 
 def _endorse_a_strategy(action: Action) -> None:
-    StrategyFactory(endorsed_on=datetime.date(2026, 1, 15))
+    # A later strategy made current: the dashboard now counts its actions (none yet), not the action's.
+    later = cast(Strategy, StrategyFactory(endorsed_on=datetime.date(2026, 1, 15)))
+    supersede(action.initiative.theme.strategy, later, at=cast(Meeting, MeetingFactory()))
 
 
 @pytest.mark.parametrize(

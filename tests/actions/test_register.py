@@ -250,15 +250,15 @@ def test_register_costs_the_same_queries_for_5_or_40_actions(client, co_chair_us
         ActionOwnerFactory(member=lead, action=ActionFactory(status=Action.Status.PLANNED))
     client.force_login(co_chair_user)
 
-    # session, user, the user's groups (member preselection); the chosen lead member;
-    # the count; the choice lists' version, then (built afresh: the record has just
-    # changed) choices of the lead, owner, theme, initiative, pillar, group and meeting
-    # filters; the page of actions with initiative and theme; their owners with member,
-    # body and forum.
-    with django_assert_num_queries(15):
+    # session, user, the user's groups (member preselection); the strategies (the current one is
+    # listed); the chosen lead member; the count; the choice lists' version, then (built afresh: the
+    # record has just changed) choices of the lead, owner, theme, initiative, pillar, group and
+    # meeting filters; the page of actions with initiative and theme; their owners with member, body
+    # and forum.
+    with django_assert_num_queries(16):
         response = client.get(f"{REGISTER}?lead={lead.code}&status=planned")
     # The same lists again: the version alone.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(f"{REGISTER}?lead={lead.code}&status=planned")
 
     assert response.context["paginator"].count == rows
@@ -275,8 +275,9 @@ def test_drop_downs_follow_a_new_owner_but_are_not_rebuilt_for_a_status_update(
     action_record_update(
         action=action, author=secretariat_user, status=Action.Status.PLANNED, progress=0, target_date=None, note=""
     )
-    # session, user, groups, count, the page, owners, the lists' version: nothing rebuilt.
-    with django_assert_num_queries(7):
+    # session, user, groups, strategies, count, the page, owners, the lists' version: nothing
+    # rebuilt.
+    with django_assert_num_queries(8):
         client.get(REGISTER)
     ActionOwnerFactory(action=action, member=MemberFactory(code="TNR", name="Test Nauru"))
     response = client.get(REGISTER)
@@ -366,11 +367,11 @@ def test_register_with_bodies_costs_the_same_queries_for_5_or_40_actions(
     client.force_login(co_chair_user)
     client.get(f"{REGISTER}?lead={lead.code}&via_bodies=on")
 
-    # As test_register_costs_the_same_queries_for_5_or_40_actions with the lists built:
-    # session, user, groups; the chosen lead member; the count; the page of actions; their
+    # As test_register_costs_the_same_queries_for_5_or_40_actions with the lists built: session,
+    # user, groups; the strategies; the chosen lead member; the count; the page of actions; their
     # owners; the lists' version; and one more, the lead's roles in the bodies it runs
     # (BodyMembership), read once for the page to say why each row is listed.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(f"{REGISTER}?lead={lead.code}&via_bodies=on")
 
     assert response.context["paginator"].count == rows

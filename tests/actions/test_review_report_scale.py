@@ -19,7 +19,7 @@ from actions.record_version import record_changed
 from actions.review_print import ReviewPrint, review_print_build
 from actions.services import action_record_update
 from actions.tasks import build_review_print
-from tests.factories import ActionFactory, InitiativeFactory, ThemeFactory
+from tests.factories import ActionFactory, InitiativeFactory, StrategyFactory, ThemeFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,11 +75,11 @@ def test_the_page_costs_the_same_queries_and_size_at_201_and_600_actions(
     sizes = []
     for total in (201, 600):
         _fill(initiatives, total - Action.objects.count())
-        # The session and its user; the strategy in force with its last review held; the
-        # review's row; the record's token; the themes; their initiatives; each action's
-        # state at both ends; the period's updates by initiative; the print asked for at
-        # this token (none).
-        with django_assert_num_queries(10):
+        # The session and its user; the strategies (which is shown, and the switch); the strategy
+        # with its last review held; the review's row; the record's token; the themes; their
+        # initiatives; each action's state at both ends; the period's updates by initiative; the
+        # print asked for at this token (none).
+        with django_assert_num_queries(11):
             response = client.get(reverse("dashboard:review", args=[YEAR]))
         assert response.status_code == 200
         sizes.append(len(response.content))
@@ -100,7 +100,8 @@ def test_the_figures_by_initiative_count_each_action_at_both_ends(client, co_cha
     _fill(initiatives, 8)
     late = Action.objects.order_by("pk").first()
     assert late is not None
-    # Not completed: still in progress at the end, past its target, and its last update before February 2015.
+    # Not completed: still in progress at the end, past its target, and its last update before
+    # February 2015.
     ActionUpdate.objects.filter(action=late, status="completed").update(
         status="in_progress", progress=50, target_date=datetime.date(2015, 1, 1)
     )
@@ -132,10 +133,11 @@ def test_an_initiative_page_shows_fifty_actions_with_their_latest_updates(
     client.force_login(member_user)
     url = reverse("dashboard:review-initiative", args=[YEAR, initiatives[0].slug])
 
-    # The session and its user; the strategy in force; the review's row; the initiative
-    # with its theme; the count of its actions; the page's actions; their states at the
-    # start; the count of each one's updates in the period; the latest five of them.
-    with django_assert_num_queries(10):
+    # The session and its user; the strategies; the strategy shown with its last review held; the
+    # review's row; the initiative with its theme; the count of its actions; the page's actions;
+    # their states at the start; the count of each one's updates in the period; the latest five of
+    # them.
+    with django_assert_num_queries(11):
         first = client.get(url)
     last = client.get(url + "?page=3")
 
@@ -175,7 +177,7 @@ def test_a_page_that_is_not_there_says_so_and_shows_the_nearest(client, member_u
 
 @time_machine.travel(TODAY, tick=False)
 def test_an_initiative_not_in_the_strategy_is_not_found(client, member_user, initiatives):
-    elsewhere = InitiativeFactory()  # under a theme of another strategy
+    elsewhere = InitiativeFactory(theme=ThemeFactory(strategy=StrategyFactory()))  # of another strategy
     client.force_login(member_user)
 
     for slug in ("no-such-initiative", elsewhere.slug):
@@ -189,12 +191,12 @@ def test_the_record_shows_every_action_inline_and_links_its_initiatives_to_them(
 ):
     client.force_login(co_chair_user)
 
-    # The session and its user; the strategy in force; the review's row; the record's token;
-    # the themes; their initiatives; each action's state at both ends; the period's updates
-    # by initiative (none in 2015); then the detail: the actions with their initiatives and
-    # themes; their states at the start; the count of their updates in the period (none, so
-    # no query for the latest of them).
-    with django_assert_num_queries(12):
+    # The session and its user; the strategies; the strategy shown with its last review held; the
+    # review's row; the record's token; the themes; their initiatives; each action's state at both
+    # ends; the period's updates by initiative (none in 2015); then the detail: the actions with
+    # their initiatives and themes; their states at the start; the count of their updates in the
+    # period (none, so no query for the latest of them).
+    with django_assert_num_queries(13):
         page = client.get(reverse("dashboard:review", args=[2015])).content.decode()
 
     assert page.count('<tr>\n      <td><a href="/actions/') == 31
@@ -215,9 +217,10 @@ def test_a_past_period_is_kept_until_an_update_is_recorded_in_it(
     url = reverse("dashboard:review", args=[YEAR])
     assert "<strong>4</strong> updates recorded in the period" in client.get(url).content.decode()
 
-    # The session and its user; the strategy in force; the review's row; the record's
-    # token; then the figures and the actions in detail from the cache.
-    with django_assert_num_queries(5):
+    # The session and its user; the strategies; the strategy shown with its last review
+    # held; the review's row; the record's token; then the figures and the actions in
+    # detail from the cache.
+    with django_assert_num_queries(6):
         client.get(url)
     action = Action.objects.order_by("pk").first()
     assert action is not None
@@ -315,7 +318,7 @@ def test_a_small_report_prints_from_its_page(client, co_chair_user, initiatives)
     assert not ReviewPrint.objects.exists()
 
 
-@pytest.mark.parametrize(("total", "batch", "queries"), [(10, None, 9), (60, None, 9), (60, 25, 15)])
+@pytest.mark.parametrize(("total", "batch", "queries"), [(10, None, 10), (60, None, 10), (60, 25, 16)])
 @time_machine.travel(TODAY, tick=False)
 def test_the_csv_streams_every_action_in_batches_of_queries(
     client, member_user, initiatives, django_assert_num_queries, monkeypatch, total, batch, queries
@@ -325,7 +328,8 @@ def test_the_csv_streams_every_action_in_batches_of_queries(
         monkeypatch.setattr(review, "STREAM_BATCH", batch)
     client.force_login(member_user)
 
-    # The session and its user; the strategy in force; the review's row; the actions' ids in
+    # The session and its user; the strategies; the strategy shown with its last review
+    # held; the review's row; the actions' ids in
     # the strategy's order; the initiatives with their themes; then for each batch of
     # actions (one of 2,000, or three of 25): the actions with the id of their last update
     # before the period; those updates; the batch's updates in the period with their authors.
@@ -347,5 +351,6 @@ def test_the_csv_streams_every_action_in_batches_of_queries(
 
 
 def test_the_print_task_gives_up_after_ten_minutes():
-    # Soft: the build is marked failed and can be asked again; hard, 30 s later: the worker is killed.
+    # Soft: the build is marked failed and can be asked again; hard, 30 s later: the worker is
+    # killed.
     assert (build_review_print.soft_time_limit, build_review_print.time_limit) == (600, 630)
