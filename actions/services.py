@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
@@ -15,6 +16,16 @@ from meetings.models import Decision, Meeting
 NOTHING_CHANGED = (
     "Nothing was recorded: the status, progress and target date are as they were and there is no note. "
     "Change one of them, or write a note saying what happened."
+)
+
+
+TWO_KEYS_NEEDED = (
+    "Closing an action takes two people: the lead member proposes it, or a Secretariat officer proposes it on "
+    "the lead member's behalf (“Propose an update on its behalf”, on the action's page), and another officer "
+    "accepts the proposal from the queue. Nothing was recorded."
+)
+SAME_KEY_TWICE = (
+    "You proposed closing this action, so another officer accepts it: closing takes two people. Nothing was recorded."
 )
 
 
@@ -38,6 +49,7 @@ def action_record_update(
     note: str,
     expected_version: int | None = None,
     recorded_at: datetime.datetime | None = None,
+    proposed_by: User | None = None,
 ) -> ActionUpdate:
     """Append a status update to the action's history and apply it to the action.
 
@@ -47,6 +59,11 @@ def action_record_update(
     and ActionChangedMeanwhile says what changed. An update that would change nothing and
     says nothing is refused (ValidationError): it would move "last update" and show in the
     co-chairs' changes since the last review although nothing happened.
+
+    Closing an action (completed or discontinued) takes two people while
+    settings.TWO_KEY_CLOSING is on: `proposed_by`, who proposed the update (the proposals
+    app), and its `author`, who accepts it, a different user. A closing without both is
+    refused (ValidationError on the status), whoever asks: the page, the API, an import.
 
     The dashboard's tally (actions.tally) takes the update's change in the same
     transaction, so the next dashboard reads it instead of counting every action again.
@@ -74,6 +91,11 @@ def action_record_update(
         note=note,
     )
     update.full_clean()
+    if settings.TWO_KEY_CLOSING and status in Action.CLOSED_STATUSES and status != locked.status:
+        if proposed_by is None:
+            raise ValidationError({"status": [TWO_KEYS_NEEDED]})
+        if author is not None and proposed_by.pk == author.pk:
+            raise ValidationError({"status": [SAME_KEY_TWICE]})
     update.save()
 
     locked.status = status

@@ -52,12 +52,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "proposals",
 ]
 
 # Whose changes the audit trail records: every model of the record's apps (the strategy's
 # reviews among them), users and their groups. The reminder log is left out: it is itself
 # a log, with its own attempts and times, written by the worker many times a day.
-AUDITED_APPS = ["members", "meetings", "actions", "api"]
+AUDITED_APPS = ["members", "meetings", "actions", "api", "proposals"]
 AUDITED_MODELS = ["auth.User", "auth.Group"]
 # Bookkeeping rows inside those apps that are not part of the record.
 UNAUDITED_MODELS = ["actions.RecordVersion"]
@@ -257,6 +258,11 @@ PASSWORD_RESET_IN_WORKER = bool(env_str("REDIS_URL"))
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Two-key closing: an action is marked completed or discontinued only by a proposal (the lead
+# member's, or the Secretariat's on its behalf) that another user accepts. Off, a Secretariat
+# officer closes an action in one step, as any other update.
+TWO_KEY_CLOSING = env_bool("TWO_KEY_CLOSING", default=True)
 
 # Rows per page of the register and the other lists.
 PAGE_SIZE = env_int("PAGE_SIZE", 25)

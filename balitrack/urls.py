@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("actions/", include("actions.urls")),
     path("meetings/", include("meetings.urls")),
+    path("proposals/", include("proposals.urls")),
     path("", include("members.urls")),
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),

@@ -34,6 +34,16 @@ NEVER_GRANTED = ("change_actionupdate", "delete_actionupdate", "delete_review")
 # The secretariat reads the audit trail and the reminder log (in the admin, Reminders);
 # nobody may edit either: both are written by BaliTrack itself.
 SECRETARIAT_EXTRA = {"audit": ("view_auditevent",), "reminders": ("view_reminder",)}
+# Proposed updates (the proposals app): members propose on the actions their member carries
+# (proposals.access says which), the secretariat also on a member's behalf and alone accepts or
+# returns them; the co-chairs and the secretariat read the queue. Nobody edits or deletes a
+# proposal: once reviewed it is part of the action's history.
+PROPOSAL_GRANTS = {
+    Role.SECRETARIAT: ("add_proposal", "view_proposal", "review_proposal"),
+    Role.CO_CHAIRS: ("view_proposal",),
+    Role.MEMBERS: ("add_proposal",),
+}
+NEVER_GRANTED_ON_PROPOSALS = ("change_proposal", "delete_proposal")
 # BaliTrack's own bookkeeping, in no admin and no page: what the fixture loader loaded, and
 # the cache's version tokens. No role is given any permission on them.
 INTERNAL_MODELS = ("loadedrecord", "recordversion")
@@ -60,13 +70,15 @@ def sync_role_groups(group_model: Any, permission_model: Any) -> None:
         Role.MEMBERS: viewing.exclude(codename__in=HIDDEN_FROM_MEMBERS),
     }
     forbidden = {role: NEVER_GRANTED for role in Role} | {Role.MEMBERS: NEVER_GRANTED + HIDDEN_FROM_MEMBERS}
+    proposals = permission_model.objects.filter(content_type__app_label="proposals")
     for role, permissions in grants.items():
         group, _ = group_model.objects.get_or_create(name=role.value)
-        group.permissions.add(*permissions)
+        group.permissions.add(*permissions, *proposals.filter(codename__in=PROPOSAL_GRANTS[role]))
         group.permissions.remove(
             *permission_model.objects.filter(
                 Q(codename__in=forbidden[role]) | Q(content_type__model__in=INTERNAL_MODELS)
-            )
+            ),
+            *proposals.filter(codename__in=NEVER_GRANTED_ON_PROPOSALS),
         )
 
 

@@ -17,6 +17,7 @@ from actions.dashboard import Scope, cached_dashboard
 from actions.models import Action, ActionOwner, ActionQuerySet, Review
 from actions.schedule import ReviewSchedule, current_schedule, held_by, reminder_window_days
 from members.models import FocalPoint, Member
+from proposals.models import Proposal
 from reminders.models import Reminder
 
 logger = logging.getLogger(__name__)
@@ -222,9 +223,14 @@ def _message(reminder: Reminder, today: datetime.date) -> EmailMultiAlternatives
         actions = list(_needing_attention(today).led_by(reminder.member).select_related("initiative"))
         if not actions:
             return "Nothing to report"
+        proposals = Proposal.objects.filter(member=reminder.member)
         context.update(
             member=reminder.member,
-            actions=actions,
+            # Each action with the address of its proposal form, where the focal point reports.
+            actions=[(action, site + reverse("proposals:propose", args=[action.pk])) for action in actions],
+            action_count=len(actions),
+            pending_count=proposals.pending().count(),
+            returned_count=proposals.returned_unanswered().count(),
             register_url=f"{site}{reverse('actions:register')}?lead={reminder.member.code}",
         )
         template, subject = (

@@ -93,6 +93,12 @@ def secretariat_user(db):
 
 
 @pytest.fixture
+def second_officer(db):
+    """Arif, another Regional Support Office officer: the second key that closing an action takes."""
+    return _with_role("arif", Role.SECRETARIAT, first_name="Arif", last_name="Santoso", is_staff=True)
+
+
+@pytest.fixture
 def co_chair_user(db):
     """James, an officer of the co-chairs who reads everything and edits nothing."""
     return _with_role("james", Role.CO_CHAIRS, first_name="James", last_name="Walker")
@@ -111,6 +117,13 @@ def member_user(db):
 def outsider(db):
     """Someone with an account but no role in BaliTrack."""
     return UserFactory(username="outsider")
+
+
+@pytest.fixture
+def closing_in_one_step(settings):
+    """Two-key closing off (settings.TWO_KEY_CLOSING), for tests that close actions in one step
+    with action_record_update to set up what they test: the two keys are tested in tests/proposals."""
+    settings.TWO_KEY_CLOSING = False
 
 
 @pytest.fixture(scope="session")

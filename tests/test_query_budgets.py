@@ -1,4 +1,4 @@
-"""Every page costs the same number of queries for 5 actions as for 500.
+"""Every page costs the same number of queries for 20 actions as for 500.
 
 The records are generated (actions/scale_data.py), so owners, pillars, mandates,
 meetings and histories vary as they would in use. Pages pinned elsewhere with their
@@ -7,6 +7,7 @@ tests/meetings/test_views.py, tests/members/test_views.py.
 """
 
 import pytest
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,20 +23,40 @@ from members.models import BodyMembership, Member
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(params=[5, 500], ids=["5 actions", "500 actions"])
+# 20, not 5: the record has two strategies at every size, and 5 left the current one two
+# actions, too few for the dashboard to have a move since its last review.
+@pytest.fixture(params=[20, 500], ids=["20 actions", "500 actions"])
 def record_of(request, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     generate(actions=request.param, updates=request.param * 10, seed=1, log=lambda line: None)
     return request.param
 
 
+def _current() -> "QuerySet[Action]":
+    """The current strategy's actions: those the register and the dashboard show (the record
+    has two strategies at every size)."""
+    return Action.objects.of_strategy(Strategy.objects.current())
+
+
 def _busiest_action() -> Action:
-    return Action.objects.order_by("-version", "pk")[0]
+    return _current().order_by("-version", "pk")[0]
+
+
+def _busiest_mandated_action() -> Action:
+    """With a mandate, so its page reads the paragraphs that ended one, at every size."""
+    return _current().filter(mandates__isnull=False).order_by("-version", "pk")[0]
 
 
 def _a_word() -> str:
     """A word the first action's text holds, so the search finds something at every size."""
-    return Action.objects.order_by("pk")[0].text.split()[1]
+    return _current().order_by("pk")[0].text.split()[1]
+
+
+def _lead_and_status() -> str:
+    """A lead member of the busiest action a member leads, and its status: rows at every size."""
+    leads = ActionOwner.objects.filter(role__in=ActionOwner.LEADING_ROLES, member__isnull=False)
+    owner = leads.filter(action__in=_current()).select_related("action", "member").order_by("-action__version", "pk")[0]
+    return f"lead={owner.member.code}&status={owner.action.status}"
 
 
 def _lead() -> Member:
@@ -44,13 +65,13 @@ def _lead() -> Member:
 
 def _body_runner() -> Member:
     """A member that co-chairs or co-manages a body leading an action, so "include bodies"
-    lists rows through a body at every size (the 5-action record has none: its body is
+    lists rows through a body at every size (the 20-action record has none: its body is
     made to lead the last action)."""
     runs = BodyMembership.objects.filter(role__in=BodyMembership.LEADING_ROLES).order_by("pk")[0]
-    if not ActionOwner.objects.filter(body=runs.body, role__in=ActionOwner.LEADING_ROLES).exists():
-        ActionOwner.objects.create(
-            action=Action.objects.order_by("-pk")[0], body=runs.body, role=ActionOwner.Role.CO_LEAD
-        )
+    if not ActionOwner.objects.filter(
+        body=runs.body, role__in=ActionOwner.LEADING_ROLES, action__in=_current()
+    ).exists():
+        ActionOwner.objects.create(action=_current().order_by("-pk")[0], body=runs.body, role=ActionOwner.Role.CO_LEAD)
     return runs.member
 
 
@@ -64,30 +85,30 @@ def _first_move_url() -> str:
     reviews = current_schedule(today=timezone.localdate())
     assert reviews is not None
     period = since_last_review(reviews)
-    changes = build_changes(actions=Action.objects.all(), period=period, move_url=Scope().changes_url(period))
+    changes = build_changes(actions=_current(), period=period, move_url=Scope().changes_url(period))
     return changes.moves[0].url
 
 
 # page: (how to build its URL, queries). Each count is: session, user, then the page's own.
 READ_PAGES = {
-    # register: groups (member preselection); count; the page of actions with initiative
-    # and theme; their owners; the choice lists' version (the seven lists themselves were
-    # built by the first request: see tests/actions/test_register.py).
-    "register": (lambda: reverse("actions:register"), 7),
+    # register: groups (member preselection); the strategies (the current one is listed); count;
+    # the page of actions with initiative and theme; their owners; the choice lists' version (the
+    # seven lists themselves were built by the first request: see tests/actions/test_register.py).
+    "register": (lambda: reverse("actions:register"), 8),
     # ... plus the chosen lead member.
     "register by lead and status": (
-        lambda: f"{reverse('actions:register')}?lead={_lead().code}&status=in_progress",
-        8,
+        lambda: f"{reverse('actions:register')}?{_lead_and_status()}",
+        9,
     ),
     # ... plus the lead's roles in the bodies it runs, to say why each row is listed.
     "register by lead with bodies": (
         lambda: f"{reverse('actions:register')}?lead={_body_runner().code}&via_bodies=on",
-        9,
+        10,
     ),
-    "register text search": (lambda: f"{reverse('actions:register')}?q={_a_word()}", 7),
-    "register last page": (lambda: f"{reverse('actions:register')}?page={-(-Action.objects.count() // 25)}", 7),
+    "register text search": (lambda: f"{reverse('actions:register')}?q={_a_word()}", 8),
+    "register last page": (lambda: f"{reverse('actions:register')}?page={-(-_current().count() // 25)}", 8),
     # action page: query by query in tests/actions/test_action_page.py.
-    "action page": (lambda: _busiest_action().get_absolute_url(), 10),
+    "action page": (lambda: _busiest_mandated_action().get_absolute_url(), 11),
     # meeting page: query by query in tests/meetings/test_views.py.
     "meeting page": (
         lambda: Meeting.objects.filter(documents__decisions__actions__isnull=False)[0].get_absolute_url(),
@@ -98,19 +119,20 @@ READ_PAGES = {
     # latest meetings it attended and its roles at them. (A member named by decisions costs
     # one more, the later paragraphs that superseded or closed them: tests/members/test_views.py.)
     "member page": (lambda: _lead().get_absolute_url(), 16),
-    # dashboard: made from the tally the first request counted (actions.tally), without the
-    # cache: the record version token, again for the tally, the tally; what a status update
-    # cannot change (the review schedule, mandate coverage, meetings, the charts' names:
-    # thirteen); the tally's cells and its sums over days, the first actions of each move
-    # with their initiatives (query by query in tests/actions/test_dashboard.py and
-    # test_dashboard_tally.py), and the choice lists' version for its drop-downs.
-    "dashboard": (lambda: reverse("dashboard:index"), 22),
+    # dashboard: made from the tally the first request counted (actions.tally), without the cache:
+    # the strategies (the shown one, and the switch); the record version token, again for the
+    # tally, the tally; what a status update cannot change (the review schedule, mandate coverage,
+    # meetings, the charts' names: thirteen); the tally's cells and its sums over days, the first
+    # actions of each move with their initiatives (query by query in
+    # tests/actions/test_dashboard.py and test_dashboard_tally.py), and the choice lists' version
+    # for its drop-downs.
+    "dashboard": (lambda: reverse("dashboard:index"), 23),
     # ... and with the first review's period from the picker, its changes counted: the moves
     # by status then and now with the first actions of each, and their initiatives.
-    "dashboard, first review period": (lambda: f"{reverse('dashboard:index')}?review={_first_review_year()}", 24),
-    # the actions of one move of the dashboard's changes: the review schedule, the count and
-    # the first page of the move with their initiatives.
-    "dashboard move": (lambda: _first_move_url(), 5),
+    "dashboard, first review period": (lambda: f"{reverse('dashboard:index')}?review={_first_review_year()}", 25),
+    # the actions of one move of the dashboard's changes: the strategies, the review schedule,
+    # the count and the first page of the move with their initiatives.
+    "dashboard move": (lambda: _first_move_url(), 6),
 }
 
 
@@ -138,13 +160,13 @@ def test_csv_export_costs_the_same_queries_whatever_the_size(
     client.force_login(co_chair_user)
     client.get(reverse("actions:register"))
 
-    # session, user; the filter choice lists it validates against; the actions in chunks
-    # of 500 with their owners (one chunk up to 500 actions).
-    with django_assert_num_queries(4):
+    # session, user; the strategies; the filter choice lists it validates against; the
+    # actions in chunks of 500 with their owners (one chunk up to 500 actions).
+    with django_assert_num_queries(5):
         response = client.get(reverse("actions:export"))
         rows = b"".join(response.streaming_content).count(b"\n")
 
-    assert rows == record_of + 1
+    assert rows == _current().count() + 1
 
 
 def test_csv_export_with_bodies_costs_the_same_queries_whatever_the_size(
@@ -154,10 +176,10 @@ def test_csv_export_with_bodies_costs_the_same_queries_whatever_the_size(
     client.force_login(co_chair_user)
     client.get(reverse("actions:register"))
 
-    # session, user; the filter choice lists; the chosen lead member; the lead's roles in
-    # the bodies it runs (once, for the "Listed because" column); the actions in chunks with
+    # session, user; the strategies; the filter choice lists; the chosen lead member; the
+    # lead's roles in the bodies it runs (once, for the "Listed because" column); the actions in chunks with
     # their owners.
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         response = client.get(f"{reverse('actions:export')}?lead={lead.code}&via_bodies=on")
         body = b"".join(response.streaming_content).decode("utf-8")
 

@@ -18,7 +18,8 @@ from audit.models import AuditEvent
 from meetings.models import Decision, Meeting
 from members.models import Member
 
-pytestmark = pytest.mark.django_db
+# Some of these close actions in one step, as the Secretariat does with two-key closing off.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("closing_in_one_step")]
 
 CAMPAIGNS_TEXT = "develop public awareness campaign design guidelines for members to adapt to their own specific needs;"
 RILON_TEXT = (

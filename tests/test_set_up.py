@@ -17,7 +17,8 @@ from members import demo
 from members.models import FocalPoint, Member, Profile
 from members.roles import Role
 
-pytestmark = pytest.mark.django_db
+# Some of these close actions in one step, as the Secretariat does with two-key closing off.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("closing_in_one_step")]
 
 NEW_PASSWORD = "a passphrase of Siti's own"
 

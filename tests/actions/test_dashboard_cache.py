@@ -23,7 +23,8 @@ from meetings.models import Meeting, Pillar
 from members.models import Member
 from tests.factories import ActionFactory, ActionOwnerFactory, MeetingFactory, MemberFactory, StrategyFactory, supersede
 
-pytestmark = pytest.mark.django_db
+# Some of these close actions in one step, as the Secretariat does with two-key closing off.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("closing_in_one_step")]
 
 DASHBOARD = reverse("dashboard:index")
 TODAY = datetime.date(2026, 11, 27)

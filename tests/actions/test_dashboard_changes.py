@@ -15,7 +15,8 @@ from actions.schedule import current_schedule
 from actions.services import action_record_update
 from tests.factories import ActionFactory, ActionOwnerFactory, ActionUpdateFactory, InitiativeFactory, StrategyFactory
 
-pytestmark = pytest.mark.django_db
+# Some of these close actions in one step, as the Secretariat does with two-key closing off.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("closing_in_one_step")]
 
 DASHBOARD = reverse("dashboard:index")
 CHANGES = reverse("dashboard:changes")

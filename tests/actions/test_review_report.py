@@ -16,7 +16,8 @@ from actions.schedule import ReviewSchedule, ReviewState
 from actions.services import action_record_update
 from tests.factories import ActionFactory, ThemeFactory
 
-pytestmark = pytest.mark.django_db
+# Some of these close actions in one step, as the Secretariat does with two-key closing off.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("closing_in_one_step")]
 
 TODAY = datetime.datetime(2026, 11, 27, 10, tzinfo=datetime.UTC)
 

@@ -7,7 +7,8 @@ from actions.models import Action, ActionUpdate
 from actions.services import action_record_update
 from tests.factories import ActionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+# Some of these close actions in one step, as the Secretariat does with two-key closing off.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("closing_in_one_step")]
 
 WHEN = datetime.datetime(2015, 3, 1, 9, 30, tzinfo=datetime.UTC)
 

@@ -5,6 +5,8 @@ and fails on any violation, listing them all. artifacts/accessibility/<role>-<wi
 lists the pages checked and what was found on each.
 """
 
+import datetime
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
@@ -17,6 +19,8 @@ from playwright.sync_api import Page
 from actions.models import Action
 from actions.report_views import review_years
 from meetings.models import Meeting
+from members.models import Member
+from proposals.models import Proposal
 from tests.browser.accessibility import Violation, axe_source, check_page, write_report
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,6 +57,37 @@ def _reading_pages() -> list[tuple[str, str]]:
         ("API tokens and calendar feed", reverse("api:keys")),
         ("page not found", "/meetings/no-such-meeting/"),
     ]
+
+
+def _proposal_pages(user: User) -> list[tuple[str, str]]:
+    """The proposal pages the user opens, with one proposal pending in the queue and one returned:
+    the queue (Secretariat, co-chairs), the proposal form (Secretariat, members) and an action
+    page showing them."""
+    action = Action.objects.get(initiative__slug="public-awareness-campaigns", number=1)
+    indonesia = Member.objects.get(code="ID")
+    if not Proposal.objects.exists():
+        proposer = User.objects.create_user("proposer", first_name="Dewi", last_name="Lestari")
+        fields = {"action": action, "member": indonesia, "proposed_by": proposer, "based_on_version": 0}
+        Proposal.objects.create(
+            **fields,
+            proposed_at=timezone.now() - datetime.timedelta(days=2),
+            status="in_progress",
+            progress=40,
+            note="Radio spots aired.",
+            state=Proposal.State.RETURNED,
+            reviewed_by=proposer,
+            reviewed_at=timezone.now(),
+            return_reason="Please link to the broadcaster's schedule.",
+        )
+        Proposal.objects.create(
+            **fields, proposed_at=timezone.now(), status="in_progress", progress=30, note="Materials printed."
+        )
+    pages = [("action with proposals", action.get_absolute_url())]
+    if user.has_perm("proposals.view_proposal"):
+        pages.append(("proposal queue", reverse("proposals:queue")))
+    if user.has_perm("proposals.add_proposal"):
+        pages.append(("proposal form", reverse("proposals:propose", args=[action.pk])))
+    return pages
 
 
 def _admin_pages(user: User) -> list[tuple[str, str]]:
@@ -149,7 +184,7 @@ def test_readers_pages_have_no_accessibility_violations(request, page, sign_in, 
     page.set_viewport_size(WIDTHS[width])
     sign_in(user)
     base = page.url.split("/", 3)[:3]
-    checked, violations = _check(page, "/".join(base), _reading_pages())
+    checked, violations = _check(page, "/".join(base), _reading_pages() + _proposal_pages(user))
     _assert_clean(f"{persona.removesuffix('_user').replace('_', '-')}-{width}", checked, violations)
 
 
@@ -158,6 +193,7 @@ def test_secretariat_pages_and_admin_have_no_accessibility_violations(page, sign
     page.set_viewport_size(WIDTHS[width])
     sign_in(secretariat_user)
     base = "/".join(page.url.split("/", 3)[:3])
-    checked, violations = _check(page, base, _reading_pages() + _admin_pages(secretariat_user))
+    pages = _reading_pages() + _proposal_pages(secretariat_user) + _admin_pages(secretariat_user)
+    checked, violations = _check(page, base, pages)
     refused, found = _refused_update(page, base)
     _assert_clean(f"secretariat-{width}", checked + refused, violations + found)

@@ -88,9 +88,10 @@ def test_the_table_of_a_half_width_chart_is_whole_without_sideways_scrolling(
 @pytest.mark.parametrize("width", WIDTHS)
 @time_machine.travel(TODAY)
 def test_co_chair_picks_a_review_period_and_reads_what_moved_then_to_now(
-    page, sign_in, co_chair_user, screenshot, width
+    page, sign_in, co_chair_user, screenshot, width, closing_in_one_step
 ):
-    # Two actions of the record move after the review period of 2026 began.
+    # Two actions of the record move after the review period of 2026 began (one closed in one
+    # step, as with two-key closing off: the two keys are tested in tests/proposals).
     started, finished = Action.objects.filter(status=Action.Status.PLANNED).order_by("pk")[:2]
     for action, status, progress in [(started, "in_progress", 20), (finished, "completed", 100)]:
         action_record_update(
