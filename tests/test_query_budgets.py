@@ -35,7 +35,9 @@ def record_of(request, settings):
 def _current() -> "QuerySet[Action]":
     """The current strategy's actions: those the register and the dashboard show (the record
     has two strategies at every size)."""
-    return Action.objects.of_strategy(Strategy.objects.current())
+    current = Strategy.objects.current()
+    assert current is not None
+    return Action.objects.of_strategy(current)
 
 
 def _busiest_action() -> Action:
@@ -56,6 +58,7 @@ def _lead_and_status() -> str:
     """A lead member of the busiest action a member leads, and its status: rows at every size."""
     leads = ActionOwner.objects.filter(role__in=ActionOwner.LEADING_ROLES, member__isnull=False)
     owner = leads.filter(action__in=_current()).select_related("action", "member").order_by("-action__version", "pk")[0]
+    assert owner.member is not None
     return f"lead={owner.member.code}&status={owner.action.status}"
 
 
@@ -107,8 +110,9 @@ READ_PAGES = {
     ),
     "register text search": (lambda: f"{reverse('actions:register')}?q={_a_word()}", 8),
     "register last page": (lambda: f"{reverse('actions:register')}?page={-(-_current().count() // 25)}", 8),
-    # action page: query by query in tests/actions/test_action_page.py.
-    "action page": (lambda: _busiest_mandated_action().get_absolute_url(), 11),
+    # action page: query by query in tests/actions/test_action_page.py (a co-chair's: the
+    # action's proposals, but not the navigation's count of them, which is the Secretariat's).
+    "action page": (lambda: _busiest_mandated_action().get_absolute_url(), 12),
     # meeting page: query by query in tests/meetings/test_views.py.
     "meeting page": (
         lambda: Meeting.objects.filter(documents__decisions__actions__isnull=False)[0].get_absolute_url(),
@@ -125,11 +129,12 @@ READ_PAGES = {
     # meetings, the charts' names: thirteen); the tally's cells and its sums over days, the first
     # actions of each move with their initiatives (query by query in
     # tests/actions/test_dashboard.py and test_dashboard_tally.py), and the choice lists' version
-    # for its drop-downs.
-    "dashboard": (lambda: reverse("dashboard:index"), 23),
+    # for its drop-downs; the user's and groups' permissions and the pending proposals
+    # counted, for the queue's figure.
+    "dashboard": (lambda: reverse("dashboard:index"), 26),
     # ... and with the first review's period from the picker, its changes counted: the moves
     # by status then and now with the first actions of each, and their initiatives.
-    "dashboard, first review period": (lambda: f"{reverse('dashboard:index')}?review={_first_review_year()}", 25),
+    "dashboard, first review period": (lambda: f"{reverse('dashboard:index')}?review={_first_review_year()}", 28),
     # the actions of one move of the dashboard's changes: the strategies, the review schedule,
     # the count and the first page of the move with their initiatives.
     "dashboard move": (lambda: _first_move_url(), 6),
