@@ -7,16 +7,28 @@ fails the suite instead of shipping with whatever access it happens to have.
 import datetime
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
-from actions.models import Action, Initiative, Strategy, Theme
+from actions.models import Action, ActionOwner, Initiative, Strategy, Theme
 from audit.models import AuditEvent
 from meetings.models import Decision, Document, Meeting
 from members.models import Body, Forum, Member
-from tests.factories import ActionFactory, BodyFactory, DecisionFactory, DocumentFactory, ForumFactory, MeetingFactory
+from proposals.models import Proposal
+from tests.factories import (
+    ActionFactory,
+    ActionOwnerFactory,
+    BodyFactory,
+    DecisionFactory,
+    DocumentFactory,
+    ForumFactory,
+    MeetingFactory,
+    MemberFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -184,6 +196,48 @@ MATRIX |= {
         dict.fromkeys(ROLES, 405),
     ),
 }
+
+
+def _a_proposal() -> Proposal:
+    """A pending proposal of Indonesia's on the page's action (Indonesia leads it)."""
+    action = Action.objects.get()
+    return Proposal.objects.pending().first() or Proposal.objects.create(
+        action=action,
+        member=Member.objects.get(code="ID"),
+        proposed_by=User.objects.create_user("proposer"),
+        proposed_at=timezone.now(),
+        based_on_version=action.version,
+        status=Action.Status.IN_PROGRESS,
+        progress=10,
+    )
+
+
+# Proposed updates: a member proposes on an action its member carries (Indonesia leads the page's
+# action); the co-chairs and the Secretariat read the queue; only the Secretariat accepts or
+# returns. An empty form is refused as it stands. A member with no part in an action is refused
+# (403, not 404: every signed-in user reads every action): see the test below the matrix.
+MATRIX |= {
+    "proposals:queue": (
+        lambda: reverse("proposals:queue"),
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 200, SECRETARIAT: 200, SUPERUSER: 200},
+        None,
+    ),
+    "proposals:propose": (
+        lambda: reverse("proposals:propose", args=[Action.objects.get().pk]),
+        {ANONYMOUS: TO_LOGIN, MEMBER: 200, CO_CHAIR: 403, SECRETARIAT: 200, SUPERUSER: 200},
+        {ANONYMOUS: TO_LOGIN, MEMBER: 400, CO_CHAIR: 403, SECRETARIAT: 400, SUPERUSER: 400},
+    ),
+    "proposals:accept": (
+        lambda: reverse("proposals:accept", args=[_a_proposal().pk]),
+        {ANONYMOUS: TO_LOGIN, **dict.fromkeys(SIGNED_IN, 405)},
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 400, SUPERUSER: 400},
+    ),
+    "proposals:return": (
+        lambda: reverse("proposals:return", args=[_a_proposal().pk]),
+        {ANONYMOUS: TO_LOGIN, **dict.fromkeys(SIGNED_IN, 405)},
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 400, SUPERUSER: 400},
+    ),
+}
 # Pages that only read refuse POST; signing in is needed first.
 READ_ONLY_POST = {ANONYMOUS: TO_LOGIN, MEMBER: 405, CO_CHAIR: 405, SECRETARIAT: 405, SUPERUSER: 405}
 # Django's own forms answer POST with the form again (200) or a redirect once done.
@@ -208,7 +262,9 @@ def pages(db):
     DecisionFactory(document=document)
     ForumFactory()
     BodyFactory(code="WGTIP")
-    ActionFactory(initiative__theme__strategy__endorsed_on=datetime.date(2014, 8, 6))
+    action = ActionFactory(initiative__theme__strategy__endorsed_on=datetime.date(2014, 8, 6))
+    # Indonesia leads it, so its focal point may propose updates on it.
+    ActionOwnerFactory(action=action, member=Member.objects.get(code="ID"), role=ActionOwner.Role.LEAD)
 
 
 def test_every_page_has_a_row_in_the_matrix():
@@ -297,3 +353,52 @@ def test_each_role_holds_exactly_its_permissions_on_reviews_and_the_reminder_log
     held = {name for name in user.get_all_permissions() if name.endswith(("_review", "_reminder"))}
 
     assert held == expected
+
+# The proposal pages for the outsider (an account with no role), who the matrix above leaves out:
+# refused everywhere, GET and POST, and the refusal is in the trail.
+OUTSIDER_ON_PROPOSALS = {
+    "proposals:queue": (403, 405),
+    "proposals:propose": (403, 403),
+    "proposals:accept": (405, 403),
+    "proposals:return": (405, 403),
+}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("name", OUTSIDER_ON_PROPOSALS)
+def test_an_outsider_is_refused_every_proposal_page(client, pages, outsider, name, method):
+    client.force_login(outsider)
+    url = MATRIX[name][0]()
+
+    response = getattr(client, method)(url)
+
+    assert response.status_code == OUTSIDER_ON_PROPOSALS[name][method == "post"]
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.PERMISSION_DENIED).count() == (response.status_code == 403)
+    assert not Proposal.objects.exclude(proposed_by__username="proposer").exists()
+
+
+# A member proposing on an action its member has no part in (Thailand leads it) is refused, 403;
+# the Secretariat may still propose on Thailand's behalf.
+NO_PART = {
+    ANONYMOUS: (TO_LOGIN, TO_LOGIN),
+    "outsider": (403, 403),
+    MEMBER: (403, 403),
+    CO_CHAIR: (403, 403),
+    SECRETARIAT: (200, 400),
+    SUPERUSER: (200, 400),
+}
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("role", NO_PART)
+def test_a_member_cannot_propose_on_an_action_it_has_no_part_in(client, request, db, role, method):
+    Member.objects.get_or_create(code="ID", defaults={"name": "Indonesia", "kind": Member.Kind.COUNTRY})
+    action = ActionFactory()
+    ActionOwnerFactory(action=action, member=MemberFactory(code="TH", name="Thailand"), role=ActionOwner.Role.LEAD)
+    if role != ANONYMOUS:
+        client.force_login(request.getfixturevalue(role))
+
+    response = getattr(client, method)(reverse("proposals:propose", args=[action.pk]))
+
+    assert response.status_code == NO_PART[role][method == "post"]
+    assert not Proposal.objects.exists()

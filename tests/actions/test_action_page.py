@@ -192,8 +192,10 @@ def test_action_page_costs_the_same_queries_for_few_or_many_rows(
     # session, user, the action with initiative, theme and strategy (and what it continues);
     # its owners, pillars, mandates with document and meeting, the later paragraphs that
     # superseded or closed them, updates with author, the actions that continue it; the
-    # user's permissions (the status form).
-    with django_assert_num_queries(11):
+    # user's permissions (the status form); the action's proposals (the proposals app's
+    # template tag: pending, returned, and those the history rows were accepted from); the
+    # pending proposals counted for the navigation.
+    with django_assert_num_queries(13):
         response = client.get(action.get_absolute_url())
 
     assert len(response.context["updates"]) == rows

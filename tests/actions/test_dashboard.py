@@ -22,7 +22,8 @@ from tests.factories import (
     ThemeFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Some of these close actions in one step, as the Secretariat does with two-key closing off.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("closing_in_one_step")]
 
 DASHBOARD = reverse("dashboard:index")
 # A day in the life of the record: every target date of the fixtures has passed.
@@ -231,7 +232,8 @@ def test_dashboard_costs_the_same_queries_however_many_actions_and_whichever_per
     # mandate and their count; the names of themes, pillars, members and bodies. Then the cells, the
     # sums over days, the first actions of each move; the choice lists' version (the choices from
     # the cache). Review 12's period is counted apart: its moves and their actions' initiatives.
-    with django_assert_num_queries(47 if review else 45):
+    # Last, the user's and groups' permissions and the pending proposals counted (the figure, proposals).
+    with django_assert_num_queries(50 if review else 48):
         response = client.get(DASHBOARD, {"review": review})
 
     assert response.context["board"].total == actions
@@ -239,7 +241,8 @@ def test_dashboard_costs_the_same_queries_however_many_actions_and_whichever_per
 
     # From the caches (the changes under the period's own key): session, user, the
     # strategies, the record's version, the choice lists' version.
-    with django_assert_num_queries(5):
+    # ... and the permissions and the pending proposals.
+    with django_assert_num_queries(8):
         client.get(DASHBOARD, {"review": review})
 
 

@@ -500,10 +500,11 @@ def test_the_summary_counts_what_was_recorded(siti, record):
 def test_step_1_queries(siti, record, django_assert_num_queries):
     siti.get(reverse("meetings:record-meeting"))  # the first request connects the session clock
     # 5 the planned meetings, the options of 6 forum, 7 country, 8 hosts and 9 co-chairs;
-    # from a planned meeting 10 the meeting and 11 its participants, to prefill the form.
-    with django_assert_num_queries(9):
+    # from a planned meeting 10 the meeting and 11 its participants, to prefill the form; on
+    # each page, one more: the pending proposals counted for the navigation (proposals).
+    with django_assert_num_queries(10):
         siti.get(reverse("meetings:record-meeting"))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         siti.get(reverse("meetings:record-meeting"), {"planned": "ahg-som-9-2015"})
 
 
@@ -512,8 +513,9 @@ def test_step_2_queries(siti, record, django_assert_num_queries):
     # The meeting of step 1 is checked again, as it stands now: 5 the planned meeting, 6 the
     # forum, 7 the country, 8-9 that both exist still, 10-21 its constraints (four, each in a
     # savepoint), 22 its slug unique; then the document kept from step 2: 23-28 its two
-    # constraints, 29 its slug unique, and 30 the options of "attached to".
-    with django_assert_num_queries(30):
+    # constraints, 29 its slug unique, and 30 the options of "attached to"; 31 the pending
+    # proposals counted for the navigation.
+    with django_assert_num_queries(31):
         siti.get(reverse("meetings:record-document"))
 
 
@@ -521,8 +523,9 @@ def test_step_3_preview_reads_nothing_but_the_session(siti, record, django_asser
     _start(siti)
     _paste(siti)
     siti.get(reverse("meetings:record-text"))
-    # The text and its corrections are in the session: the preview is built from them alone.
-    with django_assert_num_queries(4):
+    # The text and its corrections are in the session: the preview is built from them alone
+    # (and the navigation counts the pending proposals, as on every page the Secretariat reads).
+    with django_assert_num_queries(5):
         siti.get(reverse("meetings:record-text"))
 
 
@@ -534,16 +537,17 @@ def test_step_4_and_5_and_the_summary_do_not_grow_with_the_record(siti, record, 
 
     def counted() -> None:
         # Attendance: 5 the document with its meeting and forum, 6 the members, 7 those of the
-        # forum, 8 the bodies, 9 the participations.
-        with django_assert_num_queries(9):
+        # forum, 8 the bodies, 9 the participations; 10 the pending proposals (the navigation,
+        # on each of these pages).
+        with django_assert_num_queries(10):
             siti.get(attendance)
         # Links: 5 the document, 6 the earlier texts' parts, 7 this one's parts, 8 the actions
         # they mandate, 9 their lineage; the options of 10 a paragraph, 11 an action, 12 a
         # paragraph (lineage), 13 a paragraph (new action), 14 an initiative.
-        with django_assert_num_queries(14):
+        with django_assert_num_queries(15):
             siti.get(links)
         # Summary: 5 the document, 6 its parts, 7 attendance, 8 mandates and 9 lineage, counted.
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             siti.get(done)
 
     counted()

@@ -265,8 +265,9 @@ def test_meeting_page_puts_the_statement_before_the_documents_adopted_with_it(cl
         ("member_user", 17),
         # The same and, for the Edit in admin links of the meeting and each paragraph,
         # 18 the user's permissions and 19 their groups' permissions, once for all the
-        # links; asked only of staff (the admin lets no one else in).
-        ("secretariat_user", 19),
+        # links; asked only of staff (the admin lets no one else in); 20 the pending
+        # proposals counted for the navigation (proposals).
+        ("secretariat_user", 20),
     ],
 )
 def test_meeting_page_queries_do_not_grow_with_the_record(client, request, django_assert_num_queries, persona, queries):

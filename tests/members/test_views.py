@@ -332,8 +332,9 @@ def _member_with_rows(member: Member, count: int) -> None:
         # 11 the later paragraphs that superseded or closed them, 12 focal points, 13 its
         # action roles counted by part and status, 14 the first actions it leads and 15 the
         # first it supports, with their initiatives and themes, 16 the latest meetings it
-        # attended and 17 its roles at them.
-        ("secretariat_user", 17),
+        # attended and 17 its roles at them; 18 the pending proposals counted for the Secretariat's
+        # navigation (proposals).
+        ("secretariat_user", 18),
         # The same but the focal points, which a Members user may not see.
         ("member_user", 16),
     ],
@@ -422,8 +423,9 @@ def test_group_page_lists_its_actions_with_a_link_to_the_register(client, member
     [
         ("member_user", 12),
         # The same and, for its Edit in admin link, 13 the user's permissions and 14 their
-        # groups' permissions; asked only of staff (the admin lets no one else in).
-        ("secretariat_user", 14),
+        # groups' permissions; asked only of staff (the admin lets no one else in); 15 the pending
+        # proposals counted for the Secretariat's navigation (proposals).
+        ("secretariat_user", 15),
     ],
 )
 def test_group_page_queries_do_not_grow_with_the_record(client, request, django_assert_num_queries, persona, queries):
