@@ -55,6 +55,11 @@ class Scope:
     strategy: Strategy | None = field(default=None, compare=False)
 
     @property
+    def narrowed(self) -> bool:
+        """Narrowed within its strategy (a lead, theme or pillar): "in this view"."""
+        return any(name != "strategy" for name in self.params)
+
+    @property
     def is_current_strategy(self) -> bool:
         """Counting the current strategy unnarrowed: what the tally holds."""
         return not self.params
