@@ -3,6 +3,7 @@ and the dashboard, the register's filters, the reviews and the report of each sh
 own actions; the first's 2015 review answers as it did; an action carried over shows on both."""
 
 import datetime
+import importlib
 import re
 
 import pytest
@@ -327,3 +328,31 @@ def test_the_admin_makes_a_strategy_current_superseding_the_one_before(client, s
         upcoming,
         "bp-mc-8-2023",
     )
+
+
+def test_the_migration_supersedes_each_earlier_strategy_by_the_next_endorsed():
+    """Migration 0014's data step, on strategies made before a status existed: each is
+    superseded by the one endorsed after it, at the meeting of that one's endorsement, its
+    period ending that day; the last keeps the default, current (here the factory's)."""
+    from django.apps import apps
+
+    step = importlib.import_module("actions.migrations.0014_strategies").statuses_from_endorsement
+    StrategyFactory(endorsed_on=ENDORSED)
+    later = [
+        StrategyFactory(endorsed_on=day, endorsed_by=DecisionFactory(document__meeting=MeetingFactory(slug=slug)))
+        for day, slug in ((datetime.date(2019, 6, 1), "ahg-2019"), (ADELAIDE, "bp-mc-8-2023"))
+    ]
+    DashboardTally.objects.create(token="counted", counted_on="counted", changes={})
+
+    step(apps, None)
+
+    rows = Strategy.objects.order_by("endorsed_on").values_list(
+        "status", "superseded_by", "superseded_at__slug", "ends_on"
+    )
+    assert list(rows) == [
+        ("superseded", later[0].pk, "ahg-2019", datetime.date(2019, 6, 1)),
+        ("superseded", later[1].pk, "bp-mc-8-2023", ADELAIDE),
+        ("upcoming", None, None, None),
+    ]
+    # The dashboard counts afresh, for the current strategy alone.
+    assert DashboardTally.objects.get().token == ""
