@@ -194,6 +194,10 @@ class StrategySerializer(serializers.ModelSerializer[Strategy]):
             "document",
             "endorsed_by",
             "endorsed_on",
+            "status",
+            "ends_on",
+            "superseded_by",
+            "superseded_at",
             "review_interval_months",
             "reviewing_forums",
             "reviews",
@@ -247,6 +251,7 @@ class ActionSerializer(serializers.ModelSerializer[Action]):
             "owners",
             "mandates",
             "pillars",
+            "continues",
             "history",
             "page",
         ]

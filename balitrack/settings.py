@@ -392,6 +392,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatus": "actions.models.Action.Status",
         "BodyStatus": "members.models.Body.Status",
         "MeetingStatus": "meetings.models.Meeting.Status",
+        "StrategyStatus": "actions.models.Strategy.Status",
         "MemberKind": "members.models.Member.Kind",
         "BodyKind": "members.models.Body.Kind",
         "MeetingKind": "meetings.models.Meeting.Kind",
