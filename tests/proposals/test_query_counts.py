@@ -1,9 +1,11 @@
 """The proposal pages cost the same queries however many proposals there are."""
 
+from typing import cast
+
 import pytest
 from django.urls import reverse
 
-from actions.models import ActionOwner
+from actions.models import Action, ActionOwner
 from members.models import Member
 from proposals.models import Proposal
 from tests.factories import ActionFactory, ActionOwnerFactory, MemberFactory
@@ -13,8 +15,8 @@ pytestmark = pytest.mark.django_db
 
 def _pending(count: int, proposer) -> None:
     for number in range(count):
-        action = ActionFactory()
-        member = MemberFactory(code=f"M{number}", name=f"Member {number}")
+        action = cast(Action, ActionFactory())
+        member = cast(Member, MemberFactory(code=f"M{number}", name=f"Member {number}"))
         ActionOwnerFactory(action=action, member=member, role=ActionOwner.Role.LEAD)
         Proposal.objects.create(
             action=action,
