@@ -120,7 +120,7 @@ def test_completing_an_action_takes_two_different_users(
     expect(page.locator(".error-summary")).to_contain_text("Closing an action takes two people")
 
     # It proposes the closing on Indonesia's behalf instead...
-    page.get_by_role("link", name="Propose an update on its behalf").click()
+    page.get_by_role("link", name="Propose an update on its behalf", exact=True).click()
     form = page.locator("#proposal-form")
     form.get_by_label("On behalf of").select_option(label="Indonesia")
     form.get_by_label("Status").select_option("completed")
