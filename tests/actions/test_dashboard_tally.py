@@ -31,6 +31,7 @@ from tests.factories import (
     ThemeFactory,
 )
 
+# Some of these close actions in one step, as the Secretariat does with two-key closing off.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("closing_in_one_step")]
 
 DASHBOARD = reverse("dashboard:index")
