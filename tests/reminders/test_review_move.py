@@ -16,8 +16,9 @@ from django.db.migrations.executor import MigrationExecutor
 
 from actions.models import Review
 from audit.models import AuditEvent
+from meetings.models import Document
 from reminders.models import Reminder
-from tests.factories import StrategyFactory
+from tests.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -45,7 +46,13 @@ def migrated_back():
 
 def test_moving_reviews_to_actions_keeps_their_rows_links_trail_and_permissions(migrated_back):
     old = migrated_back
-    strategy = StrategyFactory()
+    # Made with the migrated-back model: a strategy of then had no status.
+    strategy = old.get_model("actions", "Strategy").objects.create(
+        slug="test-strategy-moved",
+        title="Test strategy",
+        document_id=DocumentFactory(kind=Document.Kind.STRATEGY).pk,
+        endorsed_on=datetime.date(2014, 8, 6),
+    )
     OldReview = old.get_model("reminders", "Review")
     rows = [
         OldReview.objects.create(strategy_id=strategy.pk, number=11, due_on="2025-08-06", held_on="2025-08-20"),
