@@ -16,6 +16,8 @@ from actions.models import Action, ActionOwner, ActionUpdate, Initiative, Review
 from meetings.models import Decision, Document, Lineage, Meeting, MeetingParticipation
 from members.access import can_view_focal_points
 from members.models import Body, BodyMembership, FocalPoint, Forum, ForumMembership, Member
+from members.roles import display_name
+from proposals.models import Proposal
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -274,6 +276,48 @@ class HistorySerializer(serializers.ModelSerializer[ActionUpdate]):
             "target_date",
             "note",
         ]
+
+
+class ProposalSerializer(serializers.ModelSerializer[Proposal]):
+    """A status update a member proposed for an action, and what the Secretariat made of it."""
+
+    member = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="The member it speaks for.")
+    proposed_by = serializers.SerializerMethodField(help_text="As the action's page names them.")
+    reviewed_by = serializers.SerializerMethodField(help_text="The officer who accepted or returned it.")
+    page = serializers.SerializerMethodField(help_text="The action's page, where the proposal shows.")
+
+    class Meta:
+        model = Proposal
+        fields = [
+            "id",
+            "action",
+            "member",
+            "proposed_by",
+            "on_behalf",
+            "proposed_at",
+            "based_on_version",
+            "status",
+            "progress",
+            "target_date",
+            "note",
+            "evidence_url",
+            "state",
+            "reviewed_by",
+            "reviewed_at",
+            "return_reason",
+            "accepted_update",
+            "page",
+        ]
+
+    def get_proposed_by(self, proposal: Proposal) -> str:
+        return display_name(proposal.proposed_by)
+
+    def get_reviewed_by(self, proposal: Proposal) -> str | None:
+        return display_name(proposal.reviewed_by) if proposal.reviewed_by else None
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_page(self, proposal: Proposal) -> str:
+        return self.context["request"].build_absolute_uri(proposal.action.get_absolute_url())
 
 
 class StatusUpdateRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]

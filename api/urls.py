@@ -20,6 +20,7 @@ router.register("strategies", views.StrategyViewSet, basename="strategy")
 router.register("themes", views.ThemeViewSet, basename="theme")
 router.register("initiatives", views.InitiativeViewSet, basename="initiative")
 router.register("actions", views.ActionViewSet, basename="action")
+router.register("proposals", views.ProposalViewSet, basename="proposal")
 
 urlpatterns = [
     path("keys/", pages.keys, name="keys"),

@@ -30,6 +30,9 @@ from api.pagination import CursorPage
 from meetings.models import Decision, Document, Meeting, MeetingParticipation
 from members.access import can_view_focal_points
 from members.models import Body, BodyMembership, FocalPoint, Forum, ForumMembership, Member
+from members.roles import member_of
+from proposals.access import can_read_queue
+from proposals.models import Proposal
 
 
 class ReadOnly(viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
@@ -197,6 +200,31 @@ class ActionViewSet(ReadOnly):
             raise exceptions.ValidationError(_form_errors(error.message_dict)) from error
         updated = self.get_queryset().get(pk=action.pk)
         return Response(self.get_serializer(updated).data, status=status.HTTP_201_CREATED)
+
+
+class NewestFirst(CursorPage):
+    ordering = "-pk"
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="Proposed status updates, newest first: every one for the Secretariat and the co-chairs, "
+        "the user's own member's for a Members user. `?action=ID`, `?state=pending`."
+    )
+)
+class ProposalViewSet(ReadOnly):
+    serializer_class = s.ProposalSerializer
+    filter_backends = [DjangoFilterBackend]
+    filterset_fields = ["action", "state"]
+    pagination_class = NewestFirst
+
+    def get_queryset(self) -> QuerySet[Proposal]:
+        # As the action pages show them (proposals.access.visible_proposals).
+        proposals = Proposal.objects.select_related("action", "member", "proposed_by", "reviewed_by")
+        if can_read_queue(self.request.user):
+            return proposals
+        member = member_of(self.request.user)
+        return proposals.filter(member=member) if member is not None else proposals.none()
 
 
 def _form_errors(errors: Any) -> dict[str, list[str]]:

@@ -1,25 +1,52 @@
 """The admin, where the secretariat reads and keeps the record until the browser pages exist."""
 
 import datetime
+from typing import cast
 
 import pytest
 import time_machine
 from axes.models import AccessAttempt, AccessFailureLog
 from django.contrib import admin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.urls import reverse
 
 from actions.models import Action, ActionUpdate, Review, Strategy
-from members.models import FocalPoint
+from members.models import FocalPoint, Member
+from proposals.models import Proposal
+from proposals.services import proposal_submit
 from reminders.models import Reminder
 from tests.browser_forms import form_data
-from tests.factories import ActionFactory, ActionOwnerFactory, ActionUpdateFactory, FocalPointFactory, MemberFactory
+from tests.factories import (
+    ActionFactory,
+    ActionOwnerFactory,
+    ActionUpdateFactory,
+    FocalPointFactory,
+    MemberFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _review() -> Review:
     return Review.objects.create(strategy=Strategy.objects.get(), number=1, due_on=datetime.date(2015, 8, 6))
+
+
+def _proposal() -> Proposal:
+    action = Action.objects.order_by("pk")[0]
+    return proposal_submit(
+        action=action,
+        proposer=cast(User, UserFactory()),
+        member=cast(Member, MemberFactory()),
+        on_behalf=False,
+        leading=True,
+        status="in_progress",
+        progress=20,
+        target_date=None,
+        note="Begun.",
+        evidence_url="",
+        based_on_version=action.version,
+    )
 
 
 UNSEEDED = {
@@ -31,6 +58,7 @@ UNSEEDED = {
     ),
     FocalPoint: FocalPointFactory,
     Group: lambda: Group.objects.create(name="Test group"),
+    Proposal: _proposal,
     Review: _review,
     Reminder: lambda: Reminder.objects.create(
         kind="review", review=_review(), offset_days=60, recipient="a@example.org"

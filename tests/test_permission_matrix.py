@@ -4,7 +4,7 @@ The matrix is checked against the URL configuration, so a new page without a row
 fails the suite instead of shipping with whatever access it happens to have.
 """
 
-import datetime
+from collections.abc import Callable
 
 import pytest
 from django.contrib.auth.models import User
@@ -152,23 +152,29 @@ API_READ = {ANONYMOUS: 401, **SIGNED_IN}
 API_READ_POST = {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 405)}
 API_RECORDS = {
     "member": lambda: Member.objects.get(code="ID").pk,
-    "forum": lambda: Forum.objects.first().pk,
+    "forum": lambda: Forum.objects.order_by("pk")[0].pk,
     "body": lambda: Body.objects.get(code="WGTIP").pk,
     "meeting": lambda: Meeting.objects.get(slug="ahg-som-8-2014").pk,
     "document": lambda: Document.objects.get(slug="ahg-som-8-2014-statement").pk,
-    "paragraph": lambda: Decision.objects.first().pk,
+    "paragraph": lambda: Decision.objects.order_by("pk")[0].pk,
     "strategy": lambda: Strategy.objects.get().pk,
     "theme": lambda: Theme.objects.get().pk,
     "initiative": lambda: Initiative.objects.get().pk,
     "action": lambda: Action.objects.get().pk,
 }
+
+
+def _api_list(basename: str) -> Callable[[], str]:
+    return lambda: reverse(f"api:{basename}-list")
+
+
+def _api_detail(basename: str, pk: Callable[[], int]) -> Callable[[], str]:
+    return lambda: reverse(f"api:{basename}-detail", args=[pk()])
+
+
 for _basename, _pk in API_RECORDS.items():
-    MATRIX[f"api:{_basename}-list"] = (lambda b=_basename: reverse(f"api:{b}-list"), API_READ, API_READ_POST)
-    MATRIX[f"api:{_basename}-detail"] = (
-        lambda b=_basename, pk=_pk: reverse(f"api:{b}-detail", args=[pk()]),
-        API_READ,
-        API_READ_POST,
-    )
+    MATRIX[f"api:{_basename}-list"] = (_api_list(_basename), API_READ, API_READ_POST)
+    MATRIX[f"api:{_basename}-detail"] = (_api_detail(_basename, _pk), API_READ, API_READ_POST)
 MATRIX |= {
     "api:schema": (lambda: reverse("api:schema"), API_READ, API_READ_POST),
     "api:docs": (lambda: reverse("api:docs"), API_READ, API_READ_POST),
@@ -188,6 +194,20 @@ MATRIX |= {
         lambda: reverse("api:keys"),
         {ANONYMOUS: TO_LOGIN, **SIGNED_IN},
         {ANONYMOUS: TO_LOGIN, **dict.fromkeys(SIGNED_IN, 400)},
+    ),
+    # Proposals: every signed-in role lists them (a Members user its own member's, the
+    # co-chairs and the Secretariat all); one that is not the reader's is not found.
+    "api:proposal-list": (lambda: reverse("api:proposal-list"), API_READ, API_READ_POST),
+    "api:proposal-detail": (
+        lambda: reverse("api:proposal-detail", args=[_a_proposal().pk]),
+        API_READ,
+        API_READ_POST,
+    ),
+    # Any other address under /api/v1/ is a 404 in JSON, once signed in.
+    "api:unknown": (
+        lambda: "/api/v1/no-such-list/",
+        {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 404)},
+        {ANONYMOUS: 401, **dict.fromkeys(SIGNED_IN, 404)},
     ),
     # A calendar address is its own sign-in: one that opens nothing is not found, for anyone.
     "api:calendar": (
@@ -262,7 +282,7 @@ def pages(db):
     DecisionFactory(document=document)
     ForumFactory()
     BodyFactory(code="WGTIP")
-    action = ActionFactory(initiative__theme__strategy__endorsed_on=datetime.date(2014, 8, 6))
+    action = ActionFactory()  # its strategy endorsed on 6 August 2014, the factory's day
     # Indonesia leads it, so its focal point may propose updates on it.
     ActionOwnerFactory(action=action, member=Member.objects.get(code="ID"), role=ActionOwner.Role.LEAD)
 
@@ -353,6 +373,7 @@ def test_each_role_holds_exactly_its_permissions_on_reviews_and_the_reminder_log
     held = {name for name in user.get_all_permissions() if name.endswith(("_review", "_reminder"))}
 
     assert held == expected
+
 
 # The proposal pages for the outsider (an account with no role), who the matrix above leaves out:
 # refused everywhere, GET and POST, and the refusal is in the trail.

@@ -197,12 +197,12 @@ def test_a_status_update_costs_the_first_dashboard_after_it_ten_queries(
     assert posted.status_code == 302
     client.force_login(co_chair_user)
 
-    # session, user; the strategies; the record's version (the cache key, which the update replaced), again
-    # for the tally, the tally; its cells, then the overdue, stale and recent sums over
-    # days; the first actions of each move since the last review with their initiatives;
-    # the choice lists' version (which a status update leaves alone, so the filters' choices
-    # come from the cache). The settled parts (mandate coverage, meetings, the review
-    # schedule, the charts' names) come from the cache.
+    # session, user; the strategies; the record's version (the cache key, which the update
+    # replaced), again for the tally, the tally; its cells, then the overdue, stale and recent sums
+    # over days; the first actions of each move since the last review with their initiatives; the
+    # choice lists' version (which a status update leaves alone, so the filters' choices come from
+    # the cache). The settled parts (mandate coverage, meetings, the review schedule, the charts'
+    # names) come from the cache.
     # Then the user's and groups' permissions and the pending proposals counted (the
     # dashboard's figure, proposals).
     with django_assert_num_queries(13):

@@ -275,9 +275,10 @@ def test_drop_downs_follow_a_new_owner_but_are_not_rebuilt_for_a_status_update(
     action_record_update(
         action=action, author=secretariat_user, status=Action.Status.PLANNED, progress=0, target_date=None, note=""
     )
-    # session, user, groups, strategies, count, the page, owners, the lists' version: nothing
-    # rebuilt.
-    with django_assert_num_queries(8):
+    # session, user, groups, strategies, count, the page, owners; the user's and groups'
+    # permissions and the pending proposals counted (the navigation's figure for the
+    # Secretariat); the lists' version: nothing rebuilt.
+    with django_assert_num_queries(11):
         client.get(REGISTER)
     ActionOwnerFactory(action=action, member=MemberFactory(code="TNR", name="Test Nauru"))
     response = client.get(REGISTER)

@@ -15,7 +15,8 @@ from api.keys import issue_key, revoke_key
 from api.models import AccessKey
 from audit.models import AuditEvent
 from members.models import Member
-from tests.factories import ActionFactory, ActionOwnerFactory, FocalPointFactory
+from proposals.services import proposal_submit
+from tests.factories import ActionFactory, ActionOwnerFactory, FocalPointFactory, MemberFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -220,3 +221,37 @@ def test_owners_and_history_read_as_on_the_action_page(secretariat_user):
     assert detail["owners"][0]["member"] == Member.objects.get(code="ID").pk
     assert detail["page"].endswith(action.get_absolute_url())
     assert [row["status"] for row in history["results"]] == ["in_progress"]
+
+
+def test_a_members_token_reads_its_own_members_proposals_and_a_co_chairs_token_reads_all(member_user, co_chair_user):
+    action = ActionFactory()
+    indonesia = member_user.profile.member
+    ours, theirs = (
+        proposal_submit(
+            action=action,
+            proposer=proposer,
+            member=member,
+            on_behalf=False,
+            leading=False,
+            status="in_progress",
+            progress=30,
+            target_date=None,
+            note="Workshop held.",
+            evidence_url="",
+            based_on_version=action.version,
+        )
+        for member, proposer in ((indonesia, member_user), (MemberFactory(code="TH"), UserFactory()))
+    )
+    member, co_chairs = api(token_for(member_user)), api(token_for(co_chair_user))
+
+    assert every_id(member, "/api/v1/proposals/") == [ours.pk]
+    assert member.get(f"/api/v1/proposals/{theirs.pk}/").status_code == 404
+    assert every_id(co_chairs, "/api/v1/proposals/?state=pending") == [theirs.pk, ours.pk]
+    body = member.get(f"/api/v1/proposals/{ours.pk}/").json()
+    assert (body["member"], body["proposed_by"], body["state"], body["reviewed_by"]) == (
+        "ID",
+        "Dewi Lestari",
+        "pending",
+        None,
+    )
+    assert body["page"] == f"http://testserver{action.get_absolute_url()}"

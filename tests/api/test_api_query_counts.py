@@ -7,9 +7,12 @@ notes its last use, so each endpoint is read once before it is counted.
 """
 
 from collections.abc import Callable
+from typing import cast
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 
 from actions.models import Action
 from actions.scale_data import generate
@@ -17,6 +20,8 @@ from api.keys import issue_key
 from api.models import AccessKey
 from meetings.models import Document, Meeting
 from members.models import Member
+from proposals.models import Proposal
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +80,48 @@ def test_each_endpoint_costs_a_pinned_number_of_queries_at_any_size(
 
         assert response.status_code == 200
         assert response.json()
+
+
+def _proposals_of_every_state(count: int, member: Member, officer) -> None:
+    """`count` proposals over as many actions, for the Members user's member and another one,
+    pending and returned (read with their proposer, reviewer and action)."""
+    others = Member.objects.exclude(pk=member.pk).order_by("pk")
+    proposer = cast(User, UserFactory(username="proposer", first_name="Ana"))
+    now = timezone.now()
+    Proposal.objects.bulk_create(
+        Proposal(
+            action=action,
+            member=member if number % 2 else others[number % 3],
+            proposed_by=proposer,
+            proposed_at=now,
+            based_on_version=action.version,
+            status=Action.Status.IN_PROGRESS,
+            progress=10,
+            **(
+                {"state": "returned", "reviewed_by": officer, "reviewed_at": now, "return_reason": "Say more."}
+                if number % 4 == 0
+                else {}
+            ),
+        )
+        for number, action in enumerate(Action.objects.order_by("pk")[:count])
+    )
+
+
+@pytest.mark.usefixtures("generated")
+@pytest.mark.parametrize("address", ["/api/v1/proposals/", "/api/v1/proposals/?state=pending"])
+def test_the_proposals_cost_a_pinned_number_of_queries_at_any_size(
+    address, secretariat_user, member_user, django_assert_num_queries
+):
+    _proposals_of_every_state(Action.objects.count(), member_user.profile.member, secretariat_user)
+    # token; the user's and their groups' permissions (may they read the queue?), then for a
+    # Members user their role, profile and member; the page, its rows joined to their action,
+    # member, proposer and reviewer.
+    for user, expected in ((secretariat_user, 4), (member_user, 7)):
+        secret = issue_key(user=user, kind=AccessKey.Kind.API_TOKEN, name="counted").secret
+        client = Client(headers={"authorization": f"Bearer {secret}"})
+        assert client.get(address).status_code == 200
+
+        with django_assert_num_queries(expected):
+            response = client.get(address)
+
+        assert response.json()["results"]

@@ -1,5 +1,6 @@
 import datetime
 import re
+from typing import cast
 
 import pytest
 from django.utils.html import escape
@@ -287,14 +288,16 @@ def test_meeting_page_queries_do_not_grow_with_the_record(client, request, djang
                 decision.meetings.add(*MeetingFactory.create_batch(count))
                 for action in ActionFactory.create_batch(count):
                     action.mandates.add(decision)
-                for later in DecisionFactory.create_batch(count):
+                for later in cast(list[Decision], DecisionFactory.create_batch(count)):
                     Lineage.objects.create(decision=later, kind=Lineage.Kind.SUPERSEDES, earlier_decision=decision)
                     Lineage.objects.create(
                         decision=decision, kind=Lineage.Kind.RECALLS, earlier_document=later.document
                     )
-            Lineage.objects.create(decision=DecisionFactory(), kind=Lineage.Kind.REAFFIRMS, earlier_document=document)
+            Lineage.objects.create(
+                decision=cast(Decision, DecisionFactory()), kind=Lineage.Kind.REAFFIRMS, earlier_document=document
+            )
             DocumentFactory(meeting=MeetingFactory(), attached_to=document, attachment_label="Attachment A")
-            DocumentFactory(meeting=MeetingFactory()).other_meetings.add(meeting)
+            cast(Document, DocumentFactory(meeting=MeetingFactory())).other_meetings.add(meeting)
         for decision in DecisionFactory.create_batch(count):
             decision.meetings.add(meeting)
 
