@@ -2,15 +2,33 @@
 "test-" so they never collide with the real record when both are loaded."""
 
 import datetime
+import functools
 from typing import Any, cast
 
 import factory
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from factory.django import DjangoModelFactory
 
 from actions.models import Action, ActionOwner, ActionUpdate, Initiative, Strategy, Theme
 from meetings.models import Decision, Document, Meeting, Pillar
 from members.models import Body, BodyMembership, FocalPoint, Forum, ForumMembership, Member
+
+
+@functools.cache
+def _hashed(password: str, hashers: tuple[str, ...]) -> str:
+    return make_password(password)
+
+
+def _hash_once(password: str | None) -> str:
+    """The password as the configured hasher stores it, hashed once per password and hasher:
+    at Django's million PBKDF2 iterations each hash takes half a second, and the personas are
+    made afresh for each of some two thousand tests. Every account then shares a salt, which
+    only a stolen test database would notice; signing in checks the hash as in production."""
+    if password is None:
+        return make_password(None)  # an unusable password, as Django marks one
+    return _hashed(password, tuple(settings.PASSWORD_HASHERS))
 
 
 class UserFactory(DjangoModelFactory):
@@ -20,7 +38,7 @@ class UserFactory(DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password("correct horse battery staple", transform=_hash_once)
 
 
 class MemberFactory(DjangoModelFactory):

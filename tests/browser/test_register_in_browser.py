@@ -38,15 +38,16 @@ def test_secretariat_records_an_update_and_sees_it_at_the_top_of_the_history(
     sign_in(secretariat_user)
     page.goto(page.url.split("/actions/")[0] + action.get_absolute_url())
 
-    page.get_by_label("Status", exact=True).select_option("completed")
-    page.get_by_label("Progress (%)").fill("100")
-    page.get_by_label("Note", exact=True).fill("RILON review finished; two new RILONs set up.")
+    # On hold, not completed: closing an action takes two keys (tests/browser/test_proposals_in_browser.py).
+    page.get_by_label("Status", exact=True).select_option("on_hold")
+    page.get_by_label("Progress (%)").fill("60")
+    page.get_by_label("Note", exact=True).fill("RILON review paused until the new RILONs report.")
     page.get_by_role("button", name="Record update").click()
 
     expect(page.get_by_role("status")).to_contain_text("The update was recorded.")
     newest = page.locator(".history__item").first
-    expect(newest).to_contain_text("In progress → Completed, 100%")
-    expect(newest).to_contain_text("RILON review finished; two new RILONs set up.")
+    expect(newest).to_contain_text("In progress → On hold, 60%")
+    expect(newest).to_contain_text("RILON review paused until the new RILONs report.")
     expect(newest).to_contain_text("Siti Rahman")
     screenshot("action-after-update")
 
