@@ -71,7 +71,7 @@ def register_rows(
     tz = timezone.get_current_timezone()
     rows = actions.prefetch_related(None).values_list(*COLUMNS).iterator(chunk_size=BATCH)
     while batch := list(islice(rows, BATCH)):
-        owners = _owners(action[0] for action in batch)
+        owners = owner_names(action[0] for action in batch)
         for pk, theme, initiative, number, text, status, progress, target_date, updated_at, note in batch:
             leads, others, refs = owners.get(pk, ([], [], []))
             yield [
@@ -93,7 +93,7 @@ def register_rows(
             ]
 
 
-def _owners(action_ids: Iterator[int]) -> dict[int, tuple[list[str], list[str], list[LeadRef]]]:
+def owner_names(action_ids: Iterator[int]) -> dict[int, tuple[list[str], list[str], list[LeadRef]]]:
     """Per action: the names of its leads and co-leads, its other owners with their role,
     and who its leads are (for ListedThrough)."""
     owners: dict[int, tuple[list[str], list[str], list[LeadRef]]] = defaultdict(lambda: ([], [], []))

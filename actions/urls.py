@@ -8,6 +8,7 @@ app_name = "actions"
 urlpatterns = [
     path("", views.ActionRegisterView.as_view(), name="register"),
     path("export.csv", views.action_export, name="export"),
+    path("export.xlsx", views.action_export_xlsx, name="export-xlsx"),
     path("<int:pk>/", views.action_detail, name="detail"),
     path("<int:pk>/update-status/", views.action_update_status, name="update-status"),
     # Record a statement, step 5: a document's paragraphs linked to actions (meetings has steps 1-4).

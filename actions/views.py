@@ -1,9 +1,10 @@
+import tempfile
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from actions.filters import ActionFilter, LeadRef
 from actions.forms import StatusUpdateForm
 from actions.models import Action
 from actions.services import ActionChangedMeanwhile, action_record_update
+from actions.spreadsheet import XLSX_CONTENT_TYPE, write_register_sheet
 from actions.strategy_switch import strategy_asked, strategy_query
 from balitrack.lib.csv_export import stream_csv
 from balitrack.lib.pagination import IdsFirstPaginator
@@ -89,15 +91,42 @@ def _lead_refs(action: Action) -> list[LeadRef]:
 @require_GET
 def action_export(request: HttpRequest) -> StreamingHttpResponse | HttpResponse:
     """The register as CSV, with exactly the filters of the page it was asked from."""
-    asked = strategy_asked(request)
-    filterset = ActionFilter(request.GET, queryset=Action.objects.for_register(), default_strategy=asked.strategy)
-    if not filterset.is_valid():
-        messages.error(request, "The export was not made: " + _errors_as_text(filterset.form.errors))
+    filterset = _export_filterset(request)
+    if filterset is None:
         return HttpResponseRedirect(f"{reverse('actions:register')}?{request.GET.urlencode()}")
     today = timezone.localdate()
     site = request.build_absolute_uri("/")[:-1]
     rows = register_rows(filterset.qs, today=today, site=site, through=filterset.listed_through())
     return stream_csv(f"balitrack-actions-{today:%Y-%m-%d}.csv", HEADER, rows)
+
+
+@require_GET
+def action_export_xlsx(request: HttpRequest) -> FileResponse | HttpResponse:
+    """The register as a spreadsheet to fill in and upload again, with the filters and rows of
+    the CSV. The workbook is written to a temporary file (openpyxl's write-only mode, one batch
+    of rows in memory) and sent from there: an XLSX is a zip, whose directory comes last."""
+    filterset = _export_filterset(request)
+    if filterset is None:
+        return HttpResponseRedirect(f"{reverse('actions:register')}?{request.GET.urlencode()}")
+    out = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
+    write_register_sheet(filterset.qs, site=request.build_absolute_uri("/")[:-1], out=out)
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=f"balitrack-actions-{timezone.localdate():%Y-%m-%d}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
+    )
+
+
+def _export_filterset(request: HttpRequest) -> ActionFilter | None:
+    """The register's filters for an export, or None (and a message) when they are not valid."""
+    asked = strategy_asked(request)
+    filterset = ActionFilter(request.GET, queryset=Action.objects.for_register(), default_strategy=asked.strategy)
+    if not filterset.is_valid():
+        messages.error(request, "The export was not made: " + _errors_as_text(filterset.form.errors))
+        return None
+    return filterset
 
 
 @require_GET

@@ -10,13 +10,15 @@ A member opening the form of an action it has no part in is refused (403), not t
 action does not exist: every signed-in user reads every action, so a 404 would be untrue.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from actions.access import can_record_update
 from actions.models import Action, ActionOwner
 from members.models import BodyMembership, Member
 from members.roles import member_of
@@ -134,3 +136,36 @@ def get_proposal_for_review(user: User | AnonymousUser, pk: int) -> Proposal:
     if not can_review(user):
         raise PermissionDenied("Only the Secretariat accepts or returns proposed updates.")
     return get_object_or_404(Proposal.objects.select_related("action", "member", "proposed_by"), pk=pk)
+
+
+@dataclass(frozen=True)
+class SheetUploader:
+    """Who uploads a filled-in sheet, and what its rows become: status updates recorded by a
+    Secretariat officer (`member` None), or a member's proposals."""
+
+    user: User
+    member: Member | None
+
+
+def get_sheet_uploader(user: User | AnonymousUser) -> SheetUploader:
+    """The Secretariat applies a sheet; a Members user proposes from one for its own member.
+    403 for anyone else (the co-chairs read, they do not report)."""
+    if isinstance(user, User) and can_review(user) and can_record_update(user):
+        return SheetUploader(user, None)
+    member = member_of(user)
+    if isinstance(user, User) and member is not None and user.has_perm(PROPOSE_PERMISSION):
+        return SheetUploader(user, member)
+    raise PermissionDenied(
+        "Only the Secretariat and the focal points of members upload filled-in sheets of the register."
+    )
+
+
+def member_parts(member: Member, action_ids: Iterable[int]) -> dict[int, bool]:
+    """Of `action_ids`, those `member` carries (as action_parts reads one action: as an owner in
+    any role, or through a body it co-chairs or co-manages), each with whether it leads it. One query."""
+    runs = BodyMembership.objects.filter(member=member, role__in=BodyMembership.LEADING_ROLES).values("body_id")
+    owners = ActionOwner.objects.filter(action_id__in=list(action_ids)).filter(Q(member=member) | Q(body_id__in=runs))
+    parts: dict[int, bool] = {}
+    for action_id, role in owners.values_list("action_id", "role"):
+        parts[action_id] = parts.get(action_id, False) or role in ActionOwner.LEADING_ROLES
+    return parts

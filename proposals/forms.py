@@ -1,9 +1,11 @@
+import hashlib
 from typing import Any
 
 from django import forms
 
 from actions.forms import NOTE_MAX_LENGTH, StatusUpdateForm
 from actions.models import Action
+from actions.spreadsheet import MAX_FILE_BYTES, MAX_ROWS, XLSX_CONTENT_TYPE, ParsedSheet, SheetRefused, read_sheet
 from members.models import Member
 
 REASON_MAX_LENGTH = 2000
@@ -86,3 +88,40 @@ class AcceptForm(forms.Form):
     """The action's version the officer saw beside the proposal."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+
+class SheetUploadForm(forms.Form):
+    """A filled-in sheet of the register. Reading it is validating it: a file BaliTrack cannot
+    read as its own sheet is refused here, with the reason, and `cleaned_data["sheet"]` is its rows."""
+
+    sheet = forms.FileField(
+        label="The filled-in sheet (.xlsx)",
+        help_text=(
+            f"The XLSX file the register exported, up to {MAX_FILE_BYTES // (1024 * 1024)} MB and "
+            f"{MAX_ROWS:,} actions. Nothing is changed until you confirm the preview."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx," + XLSX_CONTENT_TYPE}),
+    )
+
+    def clean_sheet(self) -> ParsedSheet:
+        upload = self.cleaned_data["sheet"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"This file is {upload.size / (1024 * 1024):.1f} MB; a sheet can be at most "
+                f"{MAX_FILE_BYTES // (1024 * 1024)} MB. Filter the register and export a part of it."
+            )
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        self.digest = digest.hexdigest()
+        upload.seek(0)
+        try:
+            return read_sheet(upload)
+        except SheetRefused as refused:
+            raise forms.ValidationError(str(refused)) from refused
+
+
+class SheetApplyForm(forms.Form):
+    """Which preview the Secretariat or the member confirms: the digest of the file it showed."""
+
+    digest = forms.CharField(widget=forms.HiddenInput, max_length=64)

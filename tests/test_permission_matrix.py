@@ -91,6 +91,7 @@ MATRIX = {
     "password_reset_complete": (lambda: reverse("password_reset_complete"), dict.fromkeys(ROLES, 200), None),
     "actions:register": (lambda: reverse("actions:register") + "?sort=theme", {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
     "actions:export": (lambda: reverse("actions:export"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
+    "actions:export-xlsx": (lambda: reverse("actions:export-xlsx"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
     "actions:detail": (lambda: Action.objects.get().get_absolute_url(), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
     "actions:update-status": (
         lambda: reverse("actions:update-status", args=[Action.objects.get().pk]),
@@ -257,6 +258,19 @@ MATRIX |= {
         {ANONYMOUS: TO_LOGIN, **dict.fromkeys(SIGNED_IN, 405)},
         {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 400, SUPERUSER: 400},
     ),
+    # A filled-in sheet of the register: the Secretariat applies it, a member's focal point proposes
+    # from it for its member; the co-chairs read and do not report. An empty upload, or a
+    # confirmation with no preview behind it, is refused as it stands.
+    "proposals:sheet": (
+        lambda: reverse("proposals:sheet"),
+        {ANONYMOUS: TO_LOGIN, MEMBER: 200, CO_CHAIR: 403, SECRETARIAT: 200, SUPERUSER: 200},
+        {ANONYMOUS: TO_LOGIN, MEMBER: 400, CO_CHAIR: 403, SECRETARIAT: 400, SUPERUSER: 400},
+    ),
+    "proposals:sheet-apply": (
+        lambda: reverse("proposals:sheet-apply"),
+        {ANONYMOUS: TO_LOGIN, **dict.fromkeys(SIGNED_IN, 405)},
+        {ANONYMOUS: TO_LOGIN, MEMBER: 400, CO_CHAIR: 403, SECRETARIAT: 400, SUPERUSER: 400},
+    ),
 }
 # Pages that only read refuse POST; signing in is needed first.
 READ_ONLY_POST = {ANONYMOUS: TO_LOGIN, MEMBER: 405, CO_CHAIR: 405, SECRETARIAT: 405, SUPERUSER: 405}
@@ -382,6 +396,8 @@ OUTSIDER_ON_PROPOSALS = {
     "proposals:propose": (403, 403),
     "proposals:accept": (405, 403),
     "proposals:return": (405, 403),
+    "proposals:sheet": (403, 403),
+    "proposals:sheet-apply": (405, 403),
 }
 
 
