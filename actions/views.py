@@ -46,7 +46,7 @@ class ActionRegisterView(FilterView):
             return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
         # A member's first visit opens on what their own country leads; after that,
         # the register shows whatever the URL asks, so a shared link means the same to all.
-        member = member_of(request.user)
+        member = self.member = member_of(request.user)
         if member and not request.GET and not request.session.get(PRESELECTED_SESSION_KEY):
             request.session[PRESELECTED_SESSION_KEY] = True
             return redirect(f"{reverse('actions:register')}?lead={member.code}")
@@ -72,6 +72,9 @@ class ActionRegisterView(FilterView):
         context["chips"] = self.filterset.chips()
         context["today"] = timezone.localdate()
         context["strategy"] = self.asked.strategy
+        # Who may upload a filled-in sheet: a member's focal point (its member is read above
+        # already) or, among staff, the Secretariat (whose permissions the navigation has read).
+        context["member"] = self.member
         context["strategy_query"] = strategy_query(self.asked.strategy)
         context["strategy_links"] = self.asked.links(
             lambda strategy: reverse("actions:register") + strategy_query(strategy)
