@@ -21,7 +21,7 @@ def _hashed(password: str, hashers: tuple[str, ...]) -> str:
     return make_password(password)
 
 
-def _hash_once(password: str | None) -> str:
+def hash_once(password: str | None) -> str:
     """The password as the configured hasher stores it, hashed once per password and hasher:
     at Django's million PBKDF2 iterations each hash takes half a second, and the personas are
     made afresh for each of some two thousand tests. Every account then shares a salt, which
@@ -38,7 +38,7 @@ class UserFactory(DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.org")
-    password = factory.django.Password("correct horse battery staple", transform=_hash_once)
+    password = factory.django.Password("correct horse battery staple", transform=hash_once)
 
 
 class MemberFactory(DjangoModelFactory):

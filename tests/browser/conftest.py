@@ -7,7 +7,9 @@ Playwright's own browser download cannot work here, so the tests launch
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+
+from tests.factories import hash_once
+from tests.record_rows import restore_record_rows
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -42,16 +44,19 @@ def screenshot(page):
 
 
 @pytest.fixture
-def live_record(live_server):
-    """The real record in the live server's database."""
-    call_command("load_record", verbosity=0)
+def live_record(live_server, record_rows):
+    """The real record in the live server's database: the rows load_record writes, copied in
+    (load_record itself is tested in tests/test_record.py), committed for the server to read."""
+    restore_record_rows(record_rows)
     return live_server
 
 
 @pytest.fixture
 def sign_in(page, live_record):
     def as_user(user) -> None:
-        user.set_password(PASSWORD)
+        # The password hashed once for every sign-in (tests.factories.hash_once); the sign-in
+        # below checks it as in production.
+        user.password = hash_once(PASSWORD)
         user.save(update_fields=["password"])
         page.goto(f"{live_record.url}/accounts/login/")
         page.get_by_label("Username").fill(user.username)

@@ -145,8 +145,9 @@ def test_skip_to_results_brings_the_first_result_within_a_dozen_keys(page, sign_
     expect(page.get_by_role("link", name="Skip to results")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#results")).to_be_focused()
-    # Copy link, Download CSV, the one chip (lead=ID), the five sortable headers, then the row.
-    for _ in range(9):
+    # Copy link, Download CSV, Download XLSX, Upload a filled-in sheet (a focal point proposes from
+    # one), the one chip (lead=ID), the five sortable headers, then the row.
+    for _ in range(11):
         page.keyboard.press("Tab")
 
     expect(page.locator(":focus")).to_have_attribute("href", re.compile(r"^/actions/\d+/$"))
