@@ -103,7 +103,7 @@ CHIP_LABELS = {
 }
 # A ticked box's chip is its own words.
 CHIP_TICKS = {
-    "via_bodies": "Including the lead's bodies",
+    "via_bodies": "Including the bodies it co-chairs or co-manages",
     "overdue": "Overdue only",
     "stale": "No update for over six months",
     "new_work": '"New work" only',
@@ -167,7 +167,8 @@ class ActionFilter(django_filters.FilterSet):
     via_bodies = django_filters.BooleanFilter(
         method="filter_nothing",
         widget=forms.CheckboxInput,
-        label="Include actions led by bodies it co-chairs or co-manages",
+        label="Include the actions of bodies it co-chairs or co-manages",
+        help_text="With a lead: the actions those bodies lead. With any part: those they have any part in.",
     )
     owner = django_filters.ModelChoiceFilter(
         queryset=_members_with_a_part,
@@ -338,11 +339,13 @@ class ActionFilter(django_filters.FilterSet):
         return queryset.led_by(member, via_bodies=bool(self.form.cleaned_data.get("via_bodies")))
 
     def filter_nothing(self, queryset: Any, name: str, value: Any) -> Any:
-        # via_bodies only changes how `lead` filters.
+        # via_bodies only changes how `lead` and `owner` filter.
         return queryset
 
     def filter_owner(self, queryset: Any, name: str, member: Member | None) -> Any:
-        return queryset.owned_by(member) if member else queryset
+        if member is None:
+            return queryset
+        return queryset.owned_by(member, via_bodies=bool(self.form.cleaned_data.get("via_bodies")))
 
     def filter_group(self, queryset: Any, name: str, body: Body | None) -> Any:
         return queryset.with_body(body) if body else queryset

@@ -360,9 +360,17 @@ class ActionQuerySet(models.QuerySet["Action"]):
         # without DISTINCT, which would break ordering by related columns.
         return self.filter(pk__in=leading.filter(owners).values("action_id"))
 
-    def owned_by(self, member: Member) -> "ActionQuerySet":
-        """Actions the member has any part in."""
-        return self.filter(pk__in=ActionOwner.objects.filter(member=member).values("action_id"))
+    def owned_by(self, member: Member, *, via_bodies: bool = False) -> "ActionQuerySet":
+        """Actions the member has any part in; with `via_bodies`, also those in which a body
+        the member co-chairs or co-manages has any part (what the member may propose on, as
+        proposals.access.member_parts reads it)."""
+        owners = Q(member=member)
+        if via_bodies:
+            owners |= Q(
+                body__memberships__member=member,
+                body__memberships__role__in=BodyMembership.LEADING_ROLES,
+            )
+        return self.filter(pk__in=ActionOwner.objects.filter(owners).values("action_id"))
 
     def with_body(self, body: Body) -> "ActionQuerySet":
         return self.filter(pk__in=ActionOwner.objects.filter(body=body).values("action_id"))

@@ -111,6 +111,8 @@ def _render(
         "apply_form": apply_form,
         "too_many": too_many,
         "two_key": settings.TWO_KEY_CLOSING,
-        "export_query": f"owner={uploader.member.code}" if uploader.member else "",
+        # Every action the member may propose on: its own parts, and those of the bodies it
+        # co-chairs or co-manages (proposals.access.member_parts), which `owner` alone leaves out.
+        "export_query": f"owner={uploader.member.code}&via_bodies=on" if uploader.member else "",
     }
     return render(request, "proposals/proposal_sheet.html", context, status=status)

@@ -98,6 +98,19 @@ def test_owner_filter_finds_every_part_a_member_plays(client, record, co_chair_u
     }
 
 
+def test_owner_filter_with_bodies_adds_every_part_the_members_bodies_play(client, record, co_chair_user):
+    client.force_login(co_chair_user)
+
+    own = _all_listed(client, "owner=ID")
+    listed = _all_listed(client, "owner=ID&via_bodies=on")
+
+    # The RSO (Indonesia co-manages it) only supports the AVRR project: "any part" with bodies
+    # has it, where "lead" with bodies does not.
+    assert ("avrr-project", 1) not in own
+    assert own | {("avrr-project", 1), ("avrr-project", 2), ("expansion-of-rilon", 1), ("wgtip", 1)} <= listed
+    assert _all_listed(client, "lead=ID&via_bodies=on") < listed
+
+
 def test_status_filter_takes_several_statuses(client, record, co_chair_user):
     client.force_login(co_chair_user)
 
@@ -390,7 +403,7 @@ def test_chips_list_exactly_the_active_filters_and_each_removes_only_its_own(cli
 
     assert _chips(response) == [
         ("Lead: Indonesia", "via_bodies=on&status=planned&status=in_progress&sort=target"),
-        ("Including the lead's bodies", "lead=ID&status=planned&status=in_progress&sort=target"),
+        ("Including the bodies it co-chairs or co-manages", "lead=ID&status=planned&status=in_progress&sort=target"),
         ("Status: Planned", "lead=ID&via_bodies=on&status=in_progress&sort=target"),
         ("Status: In progress", "lead=ID&via_bodies=on&status=planned&sort=target"),
     ]

@@ -1,7 +1,9 @@
 """The spreadsheet round trip: export the register, fill the sheet in, upload it, preview, apply."""
 
 import datetime
+import html
 import io
+import re
 import zipfile
 
 import pytest
@@ -14,10 +16,11 @@ from openpyxl import load_workbook
 from actions.models import ActionOwner, ActionUpdate
 from actions.services import action_record_update
 from actions.spreadsheet import FIRST_ROW, HEADER
-from members.models import Member
+from members.models import BodyMembership, Member
+from proposals.access import member_parts
 from proposals.models import Proposal
 from tests.browser_forms import form_data
-from tests.factories import ActionFactory, ActionOwnerFactory, MemberFactory
+from tests.factories import ActionFactory, ActionOwnerFactory, BodyMembershipFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -209,6 +212,29 @@ def test_a_members_sheet_becomes_its_proposals_and_rows_about_other_members_acti
     assert again.context["preview"].changes == []
     assert again.context["preview"].already_proposed == 1
     assert Proposal.objects.count() == 1
+
+
+def test_the_upload_pages_export_link_has_every_action_the_member_may_propose_on(client, member_user, six_actions):
+    indonesia = Member.objects.get(code="ID")
+    own, through_a_body, led_by_its_body, theirs = six_actions[:4]
+    ActionOwnerFactory(action=own, member=indonesia, role=ActionOwner.Role.CO_SPONSOR)
+    office = BodyMembershipFactory(member=indonesia, role=BodyMembership.Role.CO_MANAGER).body
+    ActionOwnerFactory(action=through_a_body, member=None, body=office, role=ActionOwner.Role.SUPPORT)
+    ActionOwnerFactory(action=led_by_its_body, member=None, body=office, role=ActionOwner.Role.LEAD)
+    ActionOwnerFactory(action=theirs, member=MemberFactory(code="TH", name="Thailand"), role=ActionOwner.Role.LEAD)
+    client.force_login(member_user)
+    page = client.get(reverse("proposals:sheet")).content.decode()
+    [query] = re.findall(r'href="/actions/export\.xlsx(\?[^"]*)"', page)
+
+    workbook = load_workbook(io.BytesIO(_export(client, html.unescape(query))))
+    listed = [row[0] for row in workbook["Actions"].iter_rows(min_row=FIRST_ROW, values_only=True)]
+
+    assert sorted(listed) == sorted([own.pk, through_a_body.pk, led_by_its_body.pk])
+    assert member_parts(indonesia, [action.pk for action in six_actions]) == {
+        own.pk: False,
+        through_a_body.pk: False,
+        led_by_its_body.pk: True,
+    }
 
 
 def test_a_supporting_member_does_not_propose_closing_from_a_sheet(client, member_user, six_actions):
