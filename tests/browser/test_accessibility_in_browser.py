@@ -6,20 +6,26 @@ lists the pages checked and what was found on each.
 """
 
 import datetime
+import io
 
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 from playwright.sync_api import Page
 
 from actions.models import Action
 from actions.report_views import review_years
+from actions.services import action_record_update
+from actions.spreadsheet import FIRST_ROW, HEADER, SHEET_TITLE, XLSX_CONTENT_TYPE
 from meetings.models import Meeting
 from members.models import Member
+from proposals.access import get_sheet_uploader
 from proposals.models import Proposal
 from tests.browser.accessibility import Violation, axe_source, check_page, write_report
 
@@ -63,7 +69,7 @@ def _proposal_pages(user: User) -> list[tuple[str, str]]:
     """The proposal pages the user opens, with one proposal pending in the queue and one returned:
     the queue (Secretariat, co-chairs), the proposal form (Secretariat, members) and an action
     page showing them."""
-    action = Action.objects.get(initiative__slug="public-awareness-campaigns", number=1)
+    action = _campaigns()
     indonesia = Member.objects.get(code="ID")
     if not Proposal.objects.exists():
         proposer = User.objects.create_user("proposer", first_name="Dewi", last_name="Lestari")
@@ -139,6 +145,53 @@ def _refused_update(page: Page, base: str) -> tuple[list[str], list[Violation]]:
     return [name], check_page(page, name)
 
 
+def _sheet_pages(page: Page, base: str, user: User) -> tuple[list[str], list[Violation]]:
+    """For a user who uploads filled-in sheets: the upload page, empty, then the preview of a
+    sheet with a row to apply, a conflict (an action updated after the export) and a refused
+    row (a status that is not one), all from the sheet the page's own link exports."""
+    try:
+        get_sheet_uploader(user)
+    except PermissionDenied:
+        return [], []
+    address = reverse("proposals:sheet")
+    checked, violations = _check(page, base, [("sheet upload", address)])
+    export = page.locator(f'a[href^="{reverse("actions:export-xlsx")}"]').first.get_attribute("href")
+    workbook = load_workbook(io.BytesIO(page.request.get(base + str(export)).body()))
+    sheet = workbook[SHEET_TITLE]
+    # Not the action _proposal_pages gives proposals: a row about it would be "already proposed".
+    rows = [row for row in sheet.iter_rows(min_row=FIRST_ROW) if row[0].value != _campaigns().pk][:3]
+    assert len(rows) == 3, "the sheet has too few rows for a change, a conflict and a refused row"
+    progress, status = HEADER.index("progress (%)"), HEADER.index("status")
+    rows[0][progress].value = 10
+    rows[1][progress].value = 20
+    rows[2][status].value = "Almost done"
+    out = io.BytesIO()
+    workbook.save(out)
+    meanwhile = Action.objects.get(pk=rows[1][0].value)
+    action_record_update(
+        action=meanwhile,
+        author=None,
+        status=meanwhile.status,
+        progress=meanwhile.progress,
+        target_date=meanwhile.target_date,
+        note="Updated after the export.",
+    )
+    page.goto(base + address)
+    page.get_by_label("The filled-in sheet (.xlsx)").set_input_files(
+        {"name": "register.xlsx", "mimeType": XLSX_CONTENT_TYPE, "buffer": out.getvalue()}
+    )
+    page.get_by_role("button", name="Upload and preview").click()
+    page.wait_for_load_state("load")
+    for heading in ("To ", "Conflicts", "Refused rows"):
+        assert page.get_by_role("heading", level=3, name=heading).count() == 1, heading
+    checked.append(f"sheet upload, a preview with a change, a conflict and a refused row ({address})")
+    return checked, violations + check_page(page, checked[-1])
+
+
+def _campaigns() -> Action:
+    return Action.objects.get(initiative__slug="public-awareness-campaigns", number=1)
+
+
 def _assert_clean(report: str, checked: list[str], violations: list[Violation]) -> None:
     path = write_report(report, checked, violations)
     assert checked, "no page was checked"
@@ -185,7 +238,8 @@ def test_readers_pages_have_no_accessibility_violations(request, page, sign_in, 
     sign_in(user)
     base = page.url.split("/", 3)[:3]
     checked, violations = _check(page, "/".join(base), _reading_pages() + _proposal_pages(user))
-    _assert_clean(f"{persona.removesuffix('_user').replace('_', '-')}-{width}", checked, violations)
+    sheets, found = _sheet_pages(page, "/".join(base), user)
+    _assert_clean(f"{persona.removesuffix('_user').replace('_', '-')}-{width}", checked + sheets, violations + found)
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -196,4 +250,5 @@ def test_secretariat_pages_and_admin_have_no_accessibility_violations(page, sign
     pages = _reading_pages() + _proposal_pages(secretariat_user) + _admin_pages(secretariat_user)
     checked, violations = _check(page, base, pages)
     refused, found = _refused_update(page, base)
-    _assert_clean(f"secretariat-{width}", checked + refused, violations + found)
+    sheets, in_sheets = _sheet_pages(page, base, secretariat_user)
+    _assert_clean(f"secretariat-{width}", checked + refused + sheets, violations + found + in_sheets)
