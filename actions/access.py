@@ -20,8 +20,13 @@ def get_action_for_user(user: User | AnonymousUser, pk: int) -> Action:
     return get_object_or_404(Action.objects.for_detail(), pk=pk)
 
 
-def get_action_for_update(user: User | AnonymousUser, pk: int) -> Action:
-    """The action a status update is for, or 403 for anyone who may not record one."""
+def check_can_record_update(user: User | AnonymousUser) -> None:
+    """403 for anyone who may not record status updates (the single form's and a bulk change's)."""
     if not can_record_update(user):
         raise PermissionDenied("Only the Secretariat records status updates.")
+
+
+def get_action_for_update(user: User | AnonymousUser, pk: int) -> Action:
+    """The action a status update is for, or 403 for anyone who may not record one."""
+    check_can_record_update(user)
     return get_object_or_404(Action, pk=pk)

@@ -453,16 +453,26 @@ class ActionNow:
     progress: int
     target_date: datetime.date | None
     status_note: str
+    # Whose register it is listed on: a bulk change is made from one strategy's (actions.bulk).
+    strategy_id: int | None = None
 
 
 def actions_now(action_ids: Iterable[int]) -> dict[int, ActionNow]:
     """The actions the rows name, in one query."""
     rows = Action.objects.filter(pk__in=list(action_ids)).values_list(
-        "pk", "initiative__name", "number", "version", "status", "progress", "target_date", "status_note"
+        "pk",
+        "initiative__name",
+        "number",
+        "version",
+        "status",
+        "progress",
+        "target_date",
+        "status_note",
+        "initiative__theme__strategy_id",
     )
     return {
-        pk: ActionNow(pk, f"{initiative} — action {number}", version, status, progress, target, note)
-        for pk, initiative, number, version, status, progress, target, note in rows
+        pk: ActionNow(pk, f"{initiative} — action {number}", version, status, progress, target, note, strategy)
+        for pk, initiative, number, version, status, progress, target, note, strategy in rows
     }
 
 

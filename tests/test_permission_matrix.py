@@ -98,6 +98,13 @@ MATRIX = {
         {ANONYMOUS: TO_LOGIN, MEMBER: 405, CO_CHAIR: 405, SECRETARIAT: 405, SUPERUSER: 405},
         {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 400, SUPERUSER: 400},
     ),
+    # Bulk edit: the Secretariat's, like the status form. GET names the selected action; an
+    # empty POST selects nothing and is refused as it stands.
+    "actions:bulk-edit": (
+        lambda: reverse("actions:bulk-edit") + f"?ids={Action.objects.get().pk}",
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 200, SUPERUSER: 200},
+        {ANONYMOUS: TO_LOGIN, MEMBER: 403, CO_CHAIR: 403, SECRETARIAT: 400, SUPERUSER: 400},
+    ),
     "meetings:list": (lambda: reverse("meetings:list"), {ANONYMOUS: TO_LOGIN, **SIGNED_IN}, None),
     "meetings:detail": (
         lambda: reverse("meetings:detail", args=["ahg-som-8-2014"]),
@@ -339,7 +346,8 @@ def test_page_answers_each_role_as_the_matrix_says(client, request, pages, name,
     refusals = AuditEvent.objects.filter(kind=AuditEvent.Kind.PERMISSION_DENIED)
     if expected == 403:
         refusal = refusals.get()
-        assert refusal.source == f"{method.upper()} {url}"
+        # The trail names the path, not the query string (the bulk page's names its selection).
+        assert refusal.source == f"{method.upper()} {url.partition('?')[0]}"
         assert refusal.username == (request.getfixturevalue(role).username if role != ANONYMOUS else "")
     else:
         assert not refusals.exists()
