@@ -1,6 +1,7 @@
 """Bulk edit: the Secretariat's one change for the actions selected on the register."""
 
 import datetime
+from typing import cast
 
 import pytest
 from django.db import connection
@@ -20,7 +21,7 @@ BULK = reverse("actions:bulk-edit")
 
 def _actions(count: int, **fields) -> list[Action]:
     initiative = InitiativeFactory()
-    return [ActionFactory(initiative=initiative, **fields) for _ in range(count)]
+    return [cast(Action, ActionFactory(initiative=initiative, **fields)) for _ in range(count)]
 
 
 def _selected(actions: list[Action]) -> str:
@@ -185,7 +186,7 @@ def test_co_chairs_and_members_cannot_bulk_edit(client, request, persona):
 
 def _another_strategys_action() -> Action:
     theme = ThemeFactory(strategy=StrategyFactory(endorsed_on=datetime.date(2023, 2, 10)))
-    return ActionFactory(initiative=InitiativeFactory(theme=theme))
+    return cast(Action, ActionFactory(initiative=InitiativeFactory(theme=theme)))
 
 
 @pytest.mark.parametrize(
