@@ -75,6 +75,10 @@ class ActionRegisterView(FilterView):
         # Who may upload a filled-in sheet: a member's focal point (its member is read above
         # already) or, among staff, the Secretariat (whose permissions the navigation has read).
         context["member"] = self.member
+        # Who may change several actions at once (the bulk edit): who records status updates.
+        # Staff first, so the permissions are read only for those the navigation reads them for.
+        user = self.request.user
+        context["bulk_edit"] = user.is_staff and can_record_update(user)
         context["strategy_query"] = strategy_query(self.asked.strategy)
         context["strategy_links"] = self.asked.links(
             lambda strategy: reverse("actions:register") + strategy_query(strategy)

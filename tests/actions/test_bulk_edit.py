@@ -1,6 +1,7 @@
 """Bulk edit: the Secretariat's one change for the actions selected on the register."""
 
 import datetime
+import re
 from typing import cast
 
 import pytest
@@ -261,3 +262,29 @@ def test_confirm_costs_a_fixed_number_of_queries_per_changed_action(client, secr
 
 PER_ACTION = 23
 FIXED = 11
+
+
+def test_the_register_offers_the_secretariat_a_box_per_row_and_all_on_the_page(client, secretariat_user):
+    actions = _actions(3)
+    client.force_login(secretariat_user)
+
+    page = client.get(reverse("actions:register")).content.decode()
+
+    boxes = re.findall(r'<input type="checkbox" name="ids" value="(\d+)" form="bulk-select"', page)
+    assert boxes == [str(action.pk) for action in actions]
+    assert 'id="bulk-select"' in page
+    everything = re.search(r'href="([^"]*)">Change all 3 on this page…', page)
+    assert everything is not None
+    response = client.get(everything.group(1).replace("&amp;", "&"))
+    assert [action.pk for action, _, _ in response.context["selected"]] == [action.pk for action in actions]
+
+
+@pytest.mark.parametrize("persona", ["co_chair_user", "member_user"])
+def test_the_register_offers_no_selection_to_co_chairs_or_members(client, request, persona):
+    _actions(2)
+    client.force_login(request.getfixturevalue(persona))
+
+    page = client.get(reverse("actions:register") + "?sort=theme").content.decode()
+
+    assert 'name="ids"' not in page
+    assert "bulk-select" not in page
