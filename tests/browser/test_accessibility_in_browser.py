@@ -96,6 +96,12 @@ def _proposal_pages(user: User) -> list[tuple[str, str]]:
     return pages
 
 
+def _bulk_pages() -> list[tuple[str, str]]:
+    """Bulk edit, the Secretariat's: the first three actions of the register selected."""
+    ids = Action.objects.order_by("initiative__theme__position", "initiative__position", "number")[:3]
+    return [("bulk edit", reverse("actions:bulk-edit") + "?" + "&".join(f"ids={action.pk}" for action in ids))]
+
+
 def _admin_pages(user: User) -> list[tuple[str, str]]:
     """The admin pages the user can open: the index, and for each model its list, its add
     form and the change form of its first record, as the user's permissions allow."""
@@ -247,7 +253,7 @@ def test_secretariat_pages_and_admin_have_no_accessibility_violations(page, sign
     page.set_viewport_size(WIDTHS[width])
     sign_in(secretariat_user)
     base = "/".join(page.url.split("/", 3)[:3])
-    pages = _reading_pages() + _proposal_pages(secretariat_user) + _admin_pages(secretariat_user)
+    pages = _reading_pages() + _proposal_pages(secretariat_user) + _bulk_pages() + _admin_pages(secretariat_user)
     checked, violations = _check(page, base, pages)
     refused, found = _refused_update(page, base)
     sheets, in_sheets = _sheet_pages(page, base, secretariat_user)
