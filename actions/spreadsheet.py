@@ -112,38 +112,37 @@ def write_register_sheet(actions: "models.QuerySet[Action]", *, site: str, out: 
     for index, name in enumerate(HEADER, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(name, 14)
     # Before the rows: the write-only sheet writes its validations after them, when it closes.
-    status_column = get_column_letter(HEADER.index(STATUS) + 1)
-    statuses = DataValidation(
-        type="list",
-        formula1='"' + ",".join(STATUS_LABELS.values()) + '"',
-        allow_blank=False,
-        showErrorMessage=True,
-        errorTitle="Status",
-        error="Choose a status from the list.",
-    )
-    statuses.add(f"{status_column}{FIRST_ROW}:{status_column}1048576")
-    progress_column = get_column_letter(HEADER.index(PROGRESS) + 1)
-    progress = DataValidation(
-        type="whole",
-        operator="between",
-        formula1="0",
-        formula2="100",
-        showErrorMessage=True,
-        errorTitle="Progress",
-        error="A whole number from 0 to 100.",
-    )
-    progress.add(f"{progress_column}{FIRST_ROW}:{progress_column}1048576")
-    target_column = get_column_letter(HEADER.index(TARGET) + 1)
-    dates = DataValidation(
-        type="date",
-        operator="greaterThan",
-        formula1="1",
-        showErrorMessage=True,
-        errorTitle="Target date",
-        error="A date, or nothing.",
-    )
-    dates.add(f"{target_column}{FIRST_ROW}:{target_column}1048576")
-    for validation in (statuses, progress, dates):
+    validations = {
+        STATUS: DataValidation(
+            type="list",
+            formula1='"' + ",".join(STATUS_LABELS.values()) + '"',
+            allow_blank=False,
+            showErrorMessage=True,
+            errorTitle="Status",
+            error="Choose a status from the list.",
+        ),
+        PROGRESS: DataValidation(
+            type="whole",
+            operator="between",
+            formula1="0",
+            formula2="100",
+            showErrorMessage=True,
+            errorTitle="Progress",
+            error="A whole number from 0 to 100.",
+        ),
+        TARGET: DataValidation(
+            type="date",
+            operator="greaterThan",
+            formula1="1",
+            showErrorMessage=True,
+            errorTitle="Target date",
+            error="A date, or nothing.",
+        ),
+    }
+    for name, validation in validations.items():
+        # The whole column below the header, rows added in a spreadsheet program included.
+        column = get_column_letter(HEADER.index(name) + 1)
+        validation.add(f"{column}{FIRST_ROW}:{column}1048576")
         sheet.data_validations.append(validation)
 
     sheet.append([_text(sheet, MARKER + EDIT_HELP)])
